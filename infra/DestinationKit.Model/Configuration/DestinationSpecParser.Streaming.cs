@@ -1,0 +1,211 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using DestinationKit.Model.Spec;
+
+namespace DestinationKit.Model.Configuration;
+
+public static partial class DestinationSpecParser
+{
+    public static readonly IReadOnlyDictionary<string, StreamingAuth> AuthModes = new Dictionary<string, StreamingAuth>
+    {
+        ["api-key"] = StreamingAuth.ApiKey,
+        ["oauth2"] = StreamingAuth.OAuth2,
+    };
+
+    private static readonly IReadOnlyDictionary<string, TokenIssuer> Issuers = new Dictionary<string, TokenIssuer>
+    {
+        ["app"] = TokenIssuer.App,
+        ["external"] = TokenIssuer.External,
+        ["cognito"] = TokenIssuer.Cognito,
+    };
+
+    private static readonly IReadOnlyDictionary<string, ClientAuthentication> ClientAuthentications = new Dictionary<string, ClientAuthentication>
+    {
+        ["body"] = ClientAuthentication.Body,
+        ["basic"] = ClientAuthentication.Basic,
+    };
+
+    private static readonly IReadOnlyDictionary<string, AggregationType> AggregationTypes = new Dictionary<string, AggregationType>
+    {
+        ["best-effort"] = AggregationType.BestEffort,
+        ["configurable"] = AggregationType.Configurable,
+    };
+
+    /// <summary>Bytes of one rendered profile we plan for: the contract's skeleton, a few audiences, and per
+    /// identity namespace and attribute a generous allowance (ids are often 64-character hashes).</summary>
+    public static int EstimatedProfileBytes(AepSettings aep) =>
+        320 + 96 * Math.Max(1, aep.IdentityNamespaces.Length) + 80 * aep.ProfileFields.Length;
+
+    private static StreamingSettings? ReadStreaming(ConfigReader reader, DestinationMode? mode, DestinationTarget? target,
+        CloudProvider? cloud, AepSettings? aep)
+    {
+        if (mode != DestinationMode.Streaming)
+        {
+            if (mode is not null)
+            {
+                foreach (var key in new[] { ConfigKeys.Auth, ConfigKeys.OAuth2, ConfigKeys.App, ConfigKeys.Aggregation })
+                    reader.RejectIfSet(key, "by batch destinations (streaming only)");
+            }
+            return null;
+        }
+        var auth = reader.Choice(ConfigKeys.Auth, AuthModes) ?? StreamingAuth.ApiKey;
+        var oauth2 = ReadOAuth2(reader, auth, target);
+        var app = ReadApp(reader, cloud);
+        var aggregation = ReadAggregation(reader, aep);
+        if (aep is not null && app is not null && aggregation is not null)
+        {
+            var needed = (long)aggregation.MaxProfilesPerRequest * EstimatedProfileBytes(aep);
+            if (needed > app.MaxRequestBodyBytes)
+            {
+                reader.Error(ConfigKeys.Aggregation.Name,
+                    $"allows {aggregation.MaxProfilesPerRequest} profiles a request, about {needed} bytes at "
+                    + $"{EstimatedProfileBytes(aep)} bytes a profile, which exceeds app.maxRequestBodyBytes ({app.MaxRequestBodyBytes})"
+                    + (cloud == CloudProvider.Aws ? "; on aws the limit is 6291456 (Lambda's request payload)" : "")
+                    + "; lower maxUsersPerRequest or maxNumEventsInBatch");
+            }
+        }
+        return app is null || aggregation is null ? null : new StreamingSettings(auth, oauth2, app, aggregation);
+    }
+
+    private static OAuth2Settings? ReadOAuth2(ConfigReader reader, StreamingAuth auth, DestinationTarget? target)
+    {
+        var key = ConfigKeys.OAuth2;
+        if (auth != StreamingAuth.OAuth2)
+        {
+            reader.RejectIfSet(key, "with auth api-key (set auth to oauth2)");
+            return null;
+        }
+        var json = reader.Json(key, JsonValueKind.Object);
+        var fields = new JsonFields(reader, key.Name, json ?? EmptyObject, key.FieldNames);
+        var issuer = fields.Choice("issuer", Issuers) ?? TokenIssuer.App;
+        if (issuer == TokenIssuer.Cognito && target is not null && target != DestinationTarget.Aws)
+            fields.Error("issuer", $"got \"cognito\", which exists only on target aws; use app or external");
+        var lifetime = fields.Int("tokenLifetimeSeconds", 86400, 3600, 604800);
+        var clientAuth = fields.Choice("clientAuthentication", ClientAuthentications) ?? ClientAuthentication.Body;
+        var scopes = fields.Strings("scopes").OrEmpty();
+        if (scopes.Length > 10) fields.Error("scopes", $"has {scopes.Length} scopes; at most 10 allowed");
+        foreach (var scope in scopes.Where(s => !ScopeTokenPattern().IsMatch(s)))
+            fields.Error("scopes", $"got {ConfigReader.Quote(scope)}; a scope is printable ASCII without spaces, quotes or backslashes (RFC 6749)");
+
+        var externalFields = new[] { "issuerUrl", "jwksUri", "tokenUrl", "audience", "tenantClaim" };
+        ExternalIssuer? external = null;
+        if (issuer == TokenIssuer.External)
+        {
+            var issuerUrl = HttpsUrl(fields, "issuerUrl");
+            var jwks = HttpsUrl(fields, "jwksUri");
+            var tokenUrl = HttpsUrl(fields, "tokenUrl");
+            var audience = fields.String("audience", required: true, maxLength: 256);
+            var tenantClaim = fields.String("tenantClaim", maxLength: 64) ?? "tenant";
+            if (issuerUrl is not null && jwks is not null && tokenUrl is not null && audience is not null)
+                external = new ExternalIssuer(issuerUrl, jwks, tokenUrl, audience, tenantClaim);
+        }
+        else
+        {
+            foreach (var field in externalFields.Where(fields.Has))
+                fields.Error(field, $"is used only with issuer external; remove it or set issuer to external");
+        }
+        if (issuer == TokenIssuer.External && fields.Has("tokenLifetimeSeconds"))
+            fields.Error("tokenLifetimeSeconds", "is set by the external issuer, not here; remove it");
+        return new OAuth2Settings(issuer, lifetime, clientAuth, scopes, external);
+    }
+
+    private static Uri? HttpsUrl(JsonFields fields, string field)
+    {
+        var value = fields.String(field, required: true, maxLength: 2048);
+        if (value is null) return null;
+        if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps && uri.UserInfo.Length == 0)
+            return uri;
+        fields.Error(field, $"got {ConfigReader.Quote(value)}; expected an absolute https:// URL without credentials");
+        return null;
+    }
+
+    private static readonly IReadOnlyDictionary<CloudProvider, (string Sink, int DefaultBody, int MaxBody)> AppLimits =
+        new Dictionary<CloudProvider, (string, int, int)>
+        {
+            [CloudProvider.Aws] = ("s3", 6_291_456, 6_291_456),
+            [CloudProvider.Azure] = ("blob", 16_777_216, 67_108_864),
+            [CloudProvider.Gcp] = ("gcs", 16_777_216, 33_554_432),
+        };
+
+    private static AppSettings? ReadApp(ConfigReader reader, CloudProvider? cloud)
+    {
+        var key = ConfigKeys.App;
+        var json = reader.Json(key, JsonValueKind.Object);
+        var fields = new JsonFields(reader, key.Name, json ?? EmptyObject, key.FieldNames);
+        if (cloud is null) return null;
+        var (sink, defaultBody, maxBody) = AppLimits[cloud.Value];
+        var givenSink = fields.String("sink");
+        if (givenSink is not null && givenSink != sink)
+            fields.Error("sink", $"got {ConfigReader.Quote(givenSink)}; on {Name(Clouds, cloud.Value)} the app stores requests in {sink} (the only allowed value)");
+        var body = fields.Int("maxRequestBodyBytes", defaultBody, 65_536, maxBody);
+        var concurrency = fields.Int("maxConcurrentRequests", 64, 1, 4096);
+        var rate = fields.Int("rateLimitPerSecond", 1000, 1, 100_000);
+        var burst = fields.Int("burstLimit", Math.Max(2000, rate), 1, 200_000);
+        if (burst < rate)
+            fields.Error("burstLimit", $"got {burst}, below rateLimitPerSecond ({rate}); the burst must be at least the steady rate");
+        return new AppSettings(sink, body, concurrency, rate, burst);
+    }
+
+    private static AggregationPolicy? ReadAggregation(ConfigReader reader, AepSettings? aep)
+    {
+        var key = ConfigKeys.Aggregation;
+        var json = reader.Json(key, JsonValueKind.Object);
+        var fields = new JsonFields(reader, key.Name, json ?? EmptyObject, key.FieldNames);
+        var type = fields.Choice("type", AggregationTypes) ?? AggregationType.BestEffort;
+        var split = fields.Bool("splitUserById", false);
+        if (type == AggregationType.BestEffort)
+        {
+            foreach (var field in new[] { "maxBatchAgeInSecs", "maxNumEventsInBatch", "aggregationKey" }.Where(fields.Has))
+                fields.Error(field, "is used only with type configurable; remove it or set type to configurable");
+            var users = fields.Int("maxUsersPerRequest", 100, 1, 10_000);
+            return new AggregationPolicy(type, users, split, 0, 0, null);
+        }
+        if (fields.Has("maxUsersPerRequest"))
+            fields.Error("maxUsersPerRequest", "is used only with type best-effort; with configurable use maxNumEventsInBatch");
+        var age = fields.Int("maxBatchAgeInSecs", 1800, 1800, 3600);
+        var events = fields.Int("maxNumEventsInBatch", 5000, 1000, 10_000);
+        var aggregationKey = ReadAggregationKey(reader, fields, aep);
+        return new AggregationPolicy(type, 0, split, age, events, aggregationKey);
+    }
+
+    private static AggregationKey? ReadAggregationKey(ConfigReader reader, JsonFields parent, AepSettings? aep)
+    {
+        if (parent.Element("aggregationKey", JsonValueKind.Object) is not { } element) return null;
+        var fields = new JsonFields(reader, parent.FieldPath("aggregationKey"), element,
+            ["includeSegmentId", "includeSegmentStatus", "includeIdentity", "oneIdentityPerGroup", "groups"]);
+        var segmentId = fields.Bool("includeSegmentId", false);
+        var segmentStatus = fields.Bool("includeSegmentStatus", false);
+        var identity = fields.Bool("includeIdentity", false);
+        var onePerGroup = fields.Bool("oneIdentityPerGroup", false);
+        if (segmentStatus && !segmentId)
+            fields.Error("includeSegmentStatus", "is true but includeSegmentId is false; AEP groups by status only within an audience, set includeSegmentId to true");
+        var groups = ImmutableArray.CreateBuilder<ImmutableArray<string>>();
+        if (fields.Element("groups", JsonValueKind.Array) is { } groupList)
+        {
+            if (onePerGroup)
+                fields.Error("groups", "cannot be combined with oneIdentityPerGroup: true (AEP makes one group per namespace then)");
+            var known = aep?.IdentityNamespaces.Select(n => n.Name).ToArray() ?? [];
+            var index = 0;
+            foreach (var group in groupList.EnumerateArray())
+            {
+                var path = $"groups[{index++}]";
+                if (group.ValueKind != JsonValueKind.Array || group.GetArrayLength() == 0)
+                {
+                    fields.Error(path, "expected a non-empty JSON list of identity namespace names");
+                    continue;
+                }
+                var names = group.EnumerateArray().Select(n => n.ValueKind == JsonValueKind.String ? n.GetString()! : n.GetRawText()).ToImmutableArray();
+                foreach (var name in names.Where(n => aep is not null && !known.Contains(n, StringComparer.Ordinal)))
+                    fields.Error(path, $"names \"{name}\", which is not in destination:identityNamespaces ({string.Join(", ", known)})");
+                groups.Add(names);
+            }
+        }
+        return new AggregationKey(segmentId, segmentStatus, identity, onePerGroup, groups.ToImmutable());
+    }
+
+    internal static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+
+    [GeneratedRegex(@"^[\x21\x23-\x5B\x5D-\x7E]+$")]
+    private static partial Regex ScopeTokenPattern();
+}
