@@ -1,0 +1,26 @@
+using System.Collections.Immutable;
+
+namespace DestinationKit.Model.Permissions;
+
+/// <summary>What a tenant's service account may do in the GCS landing bucket: a custom role with exactly the
+/// object permissions AEP's export needs, bound with an IAM condition that limits it to the tenant's prefix.</summary>
+public static class GcsPermissions
+{
+    public static readonly ImmutableArray<string> TenantRolePermissions =
+    [
+        "storage.multipartUploads.abort",
+        "storage.multipartUploads.create",
+        "storage.multipartUploads.listParts",
+        "storage.objects.create",
+        "storage.objects.delete",
+        "storage.objects.get",
+        "storage.objects.list",
+    ];
+
+    /// <summary>CEL condition: object operations on names under the prefix, and listings asked for that prefix
+    /// (a listing's resource is the bucket, so it is matched by the requested prefix instead).</summary>
+    public static string TenantCondition(string bucket, string tenantPrefix) =>
+        $"resource.name.startsWith(\"projects/_/buckets/{bucket}/objects/{tenantPrefix}\") || "
+        + $"(resource.name == \"projects/_/buckets/{bucket}\" && "
+        + $"api.getAttribute(\"storage.googleapis.com/objectListPrefix\", \"\").startsWith(\"{tenantPrefix}\"))";
+}
