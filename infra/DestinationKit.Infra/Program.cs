@@ -1,0 +1,4 @@
+using DestinationKit.Infra;
+using Pulumi;
+
+return await Deployment.RunAsync<DestinationStack>();
