@@ -1,0 +1,81 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using DestinationKit.Ingestion.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace DestinationKit.Ingestion.Auth;
+
+/// <summary>
+/// One scheme for what AEP sends: <c>Authorization: Bearer &lt;credential&gt;</c>, where the credential is an API key
+/// (<c>dk_…</c>) or a JWT (three dot-separated parts). Failures answer 401 with a ProblemDetails body and never 403,
+/// which AEP would retry. The credential never appears in a log or a response.
+/// </summary>
+public sealed class BearerAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    CredentialStore credentials,
+    TokenService tokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "DestinationKitBearer";
+    public const string TenantClaim = "dk_tenant";
+    private const string FailureKey = "dk_auth_failure";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header))
+        {
+            return AuthenticateResult.NoResult();
+        }
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return Fail("the Authorization header must use the Bearer scheme");
+        }
+        var credential = header.AsSpan(7).Trim().ToString();
+        if (credential.Length == 0)
+        {
+            return Fail("empty bearer credential");
+        }
+        if (credential.Count(c => c == '.') == 2)
+        {
+            var check = await tokens.ValidateAsync(credential, Context.RequestAborted).ConfigureAwait(false);
+            return check.Valid ? Success(check.Tenant!, check.Subject ?? "token", "jwt") : Fail(check.Failure ?? "invalid token");
+        }
+        var key = credential.Length <= 128 ? credential : null;
+        var result = key is null ? null : credentials.ValidateApiKey(key);
+        return result is { } r ? Success(r.Tenant, r.KeyId, "api_key") : Fail("unknown or revoked API key");
+    }
+
+    private AuthenticateResult Fail(string reason)
+    {
+        Context.Items[FailureKey] = reason;
+        return AuthenticateResult.Fail(reason);
+    }
+
+    private AuthenticateResult Success(string tenant, string subject, string kind)
+    {
+        var identity = new ClaimsIdentity(
+            [new Claim(TenantClaim, tenant), new Claim(ClaimTypes.Name, subject), new Claim("dk_credential", kind)], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var reason = Context.Items.TryGetValue(FailureKey, out var r) ? r as string : null;
+        Response.Headers.WWWAuthenticate = reason is null ? "Bearer" : "Bearer error=\"invalid_token\"";
+        await Problems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Unauthorized",
+            reason is null ? "Send Authorization: Bearer <API key or access token>." : $"The credential was rejected: {reason}.").ConfigureAwait(false);
+    }
+
+    /// <summary>No endpoint forbids an authenticated caller; if one ever did, answer 401 (AEP retries 403).</summary>
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Problems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Unauthorized", "The credential does not grant this operation.");
+}
+
+public static class TenantExtensions
+{
+    public static string Tenant(this ClaimsPrincipal user) =>
+        user.FindFirst(BearerAuthenticationHandler.TenantClaim)?.Value ?? throw new InvalidOperationException("No tenant on an authenticated request.");
+}

@@ -1,0 +1,98 @@
+namespace DestinationKit.Ingestion;
+
+/// <summary>Settings of section <c>Ingestion</c> (appsettings.json or <c>Ingestion__*</c> environment variables).</summary>
+public sealed class IngestionOptions
+{
+    public const string Section = "Ingestion";
+
+    /// <summary>Folder of the SQLite files; relative paths are resolved against the content root.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Largest accepted request body of <c>POST /v1/profiles</c>; larger bodies answer 413.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>Most profiles in one request (the contract allows 10,000).</summary>
+    public int MaxProfilesPerRequest { get; set; } = 10_000;
+
+    /// <summary>Requests of <c>POST /v1/profiles</c> processed at once; more answer 429 with Retry-After.</summary>
+    public int MaxConcurrentRequests { get; set; } = 256;
+
+    /// <summary>Requests allowed to wait for a slot before 429 is answered.</summary>
+    public int MaxQueuedRequests { get; set; }
+
+    /// <summary>Acknowledged requests not yet applied to the queryable state; beyond it writes answer 429 (bounded lag).</summary>
+    public int MaxPendingRequests { get; set; } = 50_000;
+
+    /// <summary>Seconds sent in Retry-After on 429 and 503.</summary>
+    public int RetryAfterSeconds { get; set; } = 1;
+
+    /// <summary>Most requests in one group commit.</summary>
+    public int GroupCommitMaxRequests { get; set; } = 2048;
+
+    /// <summary>Most logged requests applied to the queryable state in one transaction.</summary>
+    public int ApplyBatchMaxRequests { get; set; } = 200;
+
+    /// <summary>Applied log records older than this are deleted (0 keeps the log forever).</summary>
+    public double LogRetentionHours { get; set; } = 24;
+
+    /// <summary>The <c>limit</c> used when a members query names none, and the largest allowed.</summary>
+    public int DefaultPageSize { get; set; } = 100;
+    public int MaxPageSize { get; set; } = 1000;
+
+    /// <summary>Adds <c>POST /bench/parse-only</c> (reads and parses, stores nothing) for the HTTP ceiling of the benchmark.</summary>
+    public bool EnableParseOnlyEndpoint { get; set; }
+}
+
+/// <summary>Settings of section <c>Auth</c>.</summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    /// <summary><c>iss</c> of the tokens this app issues at /oauth2/token.</summary>
+    public string Issuer { get; set; } = "urn:destinationkit:ingestion";
+
+    /// <summary><c>aud</c> of the tokens this app issues, and the audience it requires of them.</summary>
+    public string Audience { get; set; } = "destinationkit-ingestion";
+
+    /// <summary>Lifetime of issued access tokens (AEP wants at least 24 h).</summary>
+    public int TokenLifetimeSeconds { get; set; } = 86_400;
+
+    /// <summary>Clock skew tolerated when checking exp and nbf.</summary>
+    public int ClockSkewSeconds { get; set; } = 60;
+
+    /// <summary>Name of the claim carrying the tenant id in the tokens this app issues.</summary>
+    public string TenantClaim { get; set; } = "tenant";
+
+    /// <summary>Set to false to turn the token endpoint off (API keys and external tokens still work).</summary>
+    public bool EnableTokenEndpoint { get; set; } = true;
+
+    /// <summary>Seconds an API key lookup is cached (a key revoked by another process stops working within this time).</summary>
+    public int KeyCacheSeconds { get; set; } = 10;
+
+    /// <summary>Base URL published in /.well-known/openid-configuration (default: the URL of the request).</summary>
+    public string? PublicBaseUrl { get; set; }
+
+    public ExternalIssuerOptions External { get; set; } = new();
+}
+
+/// <summary>Settings of section <c>Auth:External</c>: trust tokens of another issuer, checked with its JWKS.</summary>
+public sealed class ExternalIssuerOptions
+{
+    public string? Issuer { get; set; }
+    public string? Audience { get; set; }
+    public string? JwksUrl { get; set; }
+    public string TenantClaim { get; set; } = "tenant";
+    public string[] Algorithms { get; set; } = ["RS256", "ES256"];
+    public int JwksRefreshMinutes { get; set; } = 10;
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Issuer) && !string.IsNullOrWhiteSpace(JwksUrl);
+}
+
+/// <summary>Settings of section <c>Admin</c>.</summary>
+public sealed class AdminOptions
+{
+    public const string Section = "Admin";
+
+    /// <summary>Bearer key guarding /admin/*; when empty the admin endpoints answer 401 (use the CLI instead).</summary>
+    public string? ApiKey { get; set; }
+}

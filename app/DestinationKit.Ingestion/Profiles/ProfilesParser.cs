@@ -1,0 +1,512 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace DestinationKit.Ingestion.Profiles;
+
+/// <summary>Membership status codes, ordered so that a tie on qualification time resolves the same way everywhere.</summary>
+public enum MembershipStatus : byte
+{
+    Existing = 1,
+    Realized = 2,
+    Exited = 3,
+}
+
+public readonly record struct Identity(string Namespace, string Id);
+
+public readonly record struct MembershipUpdate(string AudienceNamespace, string AudienceId, MembershipStatus Status, long? QualifiedAtMs);
+
+/// <summary>An attribute; <see cref="RawJson"/> is the JSON token (<c>"Ada"</c>, <c>12</c>, <c>true</c>, <c>null</c>).</summary>
+public readonly record struct AttributeUpdate(string Name, string RawJson);
+
+public sealed class ParsedProfile
+{
+    public List<Identity> Identities { get; } = [];
+    public List<MembershipUpdate> Memberships { get; } = [];
+    public List<AttributeUpdate> Attributes { get; } = [];
+}
+
+/// <summary>One broken rule of the contract: the JSON path, the rule (as named by the JSON Schema) and a message.</summary>
+public sealed record ValidationError(string Path, string Rule, string Message);
+
+/// <summary>
+/// Validates (and optionally materialises) a contract-v1 request body in one forward pass over the UTF-8 bytes,
+/// without building a DOM. The rules are those of docs/contract/profiles-v1.schema.json.
+/// </summary>
+public static class ProfilesParser
+{
+    public const int MaxErrors = 20;
+
+    /// <summary>Validates <paramref name="json"/>; fills <paramref name="output"/> when given. Returns the profile count.</summary>
+    public static int Parse(ReadOnlySpan<byte> json, int maxProfiles, List<ValidationError> errors, List<ParsedProfile>? output = null)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 16 });
+        var profiles = 0;
+        try
+        {
+            if (!reader.Read())
+            {
+                errors.Add(new("$", "json", "The body is empty."));
+                return 0;
+            }
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                errors.Add(new("$", "type", "The body must be a JSON object."));
+                return 0;
+            }
+            bool sawVersion = false, sawProfiles = false;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("schemaVersion"u8))
+                {
+                    sawVersion = true;
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDecimal(out var v) || v != 1m)
+                    {
+                        Add(errors, "$.schemaVersion", "const", "schemaVersion must be the integer 1.");
+                        reader.Skip();
+                    }
+                }
+                else if (reader.ValueTextEquals("profiles"u8))
+                {
+                    sawProfiles = true;
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.StartArray)
+                    {
+                        Add(errors, "$.profiles", "type", "profiles must be an array.");
+                        reader.Skip();
+                        continue;
+                    }
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        if (profiles == maxProfiles)
+                        {
+                            Add(errors, "$.profiles", "maxItems", string.Create(CultureInfo.InvariantCulture, $"profiles may hold at most {maxProfiles} items."));
+                        }
+                        ParseProfile(ref reader, profiles, errors, profiles < maxProfiles ? output : null);
+                        profiles++;
+                    }
+                    if (profiles == 0)
+                    {
+                        Add(errors, "$.profiles", "minItems", "profiles must hold at least 1 item.");
+                    }
+                }
+                else
+                {
+                    Add(errors, "$" + Prop(ref reader), "additionalProperties", "Unknown property.");
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+            if (!sawVersion)
+            {
+                Add(errors, "$.schemaVersion", "required", "schemaVersion is required.");
+            }
+            if (!sawProfiles)
+            {
+                Add(errors, "$.profiles", "required", "profiles is required.");
+            }
+            if (reader.Read())
+            {
+                Add(errors, "$", "json", "Unexpected data after the JSON object.");
+            }
+        }
+        catch (JsonException ex)
+        {
+            errors.Add(new("$", "json", string.Create(CultureInfo.InvariantCulture,
+                $"The body is not valid JSON (line {ex.LineNumber ?? 0}, byte {ex.BytePositionInLine ?? 0}).")));
+        }
+        return profiles;
+    }
+
+    private static void ParseProfile(ref Utf8JsonReader reader, int index, List<ValidationError> errors, List<ParsedProfile>? output)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            Add(errors, ProfilePath(index), "type", "A profile must be an object.");
+            reader.Skip();
+            return;
+        }
+        var profile = output is null ? null : new ParsedProfile();
+        var sawIdentities = false;
+        var ids = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("identities"u8))
+            {
+                sawIdentities = true;
+                reader.Read();
+                ids += ParseIdentities(ref reader, index, errors, profile);
+            }
+            else if (reader.ValueTextEquals("audiences"u8))
+            {
+                reader.Read();
+                ParseAudiences(ref reader, index, errors, profile);
+            }
+            else if (reader.ValueTextEquals("attributes"u8))
+            {
+                reader.Read();
+                ParseAttributes(ref reader, index, errors, profile);
+            }
+            else
+            {
+                Add(errors, ProfilePath(index) + Prop(ref reader), "additionalProperties", "Unknown property.");
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        if (!sawIdentities)
+        {
+            Add(errors, ProfilePath(index) + ".identities", "required", "identities is required.");
+        }
+        else if (ids == 0)
+        {
+            Add(errors, ProfilePath(index) + ".identities", "minIds", "A profile needs at least one identity id.");
+        }
+        if (profile is not null)
+        {
+            output!.Add(profile);
+        }
+    }
+
+    private static int ParseIdentities(ref Utf8JsonReader reader, int index, List<ValidationError> errors, ParsedProfile? profile)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            Add(errors, ProfilePath(index) + ".identities", "type", "identities must be an object.");
+            reader.Skip();
+            return 0;
+        }
+        var ids = 0;
+        var namespaces = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            namespaces++;
+            var ns = NameIfValid(ref reader, 1, 128, errors, index, ".identities", profile is not null);
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.StartArray)
+            {
+                Add(errors, ProfilePath(index) + ".identities" + Prop(ns ?? "?"), "type", "An identity namespace must map to an array of ids.");
+                reader.Skip();
+                continue;
+            }
+            var i = 0;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    Add(errors, ProfilePath(index) + ".identities" + Prop(ns ?? "?") + Index(i), "type", "An identity id must be a string.");
+                    reader.Skip();
+                }
+                else
+                {
+                    var len = Length(ref reader);
+                    if (len is < 1 or > 1024)
+                    {
+                        Add(errors, ProfilePath(index) + ".identities" + Prop(ns ?? "?") + Index(i), len < 1 ? "minLength" : "maxLength",
+                            "An identity id must be 1 to 1024 characters.");
+                    }
+                    else
+                    {
+                        ids++;
+                        if (profile is not null && ns is not null)
+                        {
+                            profile.Identities.Add(new Identity(ns, reader.GetString()!));
+                        }
+                    }
+                }
+                i++;
+            }
+        }
+        if (namespaces == 0)
+        {
+            Add(errors, ProfilePath(index) + ".identities", "minProperties", "identities must name at least one namespace.");
+        }
+        return ids;
+    }
+
+    private static void ParseAudiences(ref Utf8JsonReader reader, int index, List<ValidationError> errors, ParsedProfile? profile)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            Add(errors, ProfilePath(index) + ".audiences", "type", "audiences must be an object.");
+            reader.Skip();
+            return;
+        }
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var ns = NameIfValid(ref reader, 1, 128, errors, index, ".audiences", profile is not null) ?? "?";
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                Add(errors, ProfilePath(index) + ".audiences" + Prop(ns), "type", "An audience namespace must map to an object of audience ids.");
+                reader.Skip();
+                continue;
+            }
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var audience = NameIfValid(ref reader, 1, 256, errors, index, ".audiences" + Prop(ns), profile is not null) ?? "?";
+                reader.Read();
+                ParseMembership(ref reader, index, ns, audience, errors, profile);
+            }
+        }
+    }
+
+    private static void ParseMembership(ref Utf8JsonReader reader, int index, string ns, string audience, List<ValidationError> errors, ParsedProfile? profile)
+    {
+        string Path() => ProfilePath(index) + ".audiences" + Prop(ns) + Prop(audience);
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            Add(errors, Path(), "type", "A membership must be an object.");
+            reader.Skip();
+            return;
+        }
+        MembershipStatus? status = null;
+        long? qualified = null;
+        var valid = true;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("status"u8))
+            {
+                reader.Read();
+                status = reader.TokenType != JsonTokenType.String ? null
+                    : reader.ValueTextEquals("realized"u8) ? MembershipStatus.Realized
+                    : reader.ValueTextEquals("existing"u8) ? MembershipStatus.Existing
+                    : reader.ValueTextEquals("exited"u8) ? MembershipStatus.Exited
+                    : null;
+                if (status is null)
+                {
+                    valid = false;
+                    Add(errors, Path() + ".status", "enum", "status must be one of realized, existing, exited.");
+                    reader.Skip();
+                    status = MembershipStatus.Exited; // keep going; reported above
+                }
+            }
+            else if (reader.ValueTextEquals("qualifiedAt"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.Null)
+                {
+                    qualified = null;
+                }
+                else if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && TryParseTimestamp(reader.ValueSpan, out var ms))
+                {
+                    qualified = ms;
+                }
+                else
+                {
+                    valid = false;
+                    Add(errors, Path() + ".qualifiedAt", "format",
+                        "qualifiedAt must be an ISO 8601 date-time with Z, +hh:mm or +hhmm offset, or null.");
+                    reader.Skip();
+                }
+            }
+            else
+            {
+                valid = false;
+                Add(errors, Path() + Prop(ref reader), "additionalProperties", "Unknown property.");
+                reader.Read();
+                reader.Skip();
+            }
+        }
+        if (status is null)
+        {
+            Add(errors, Path() + ".status", "required", "status is required.");
+            return;
+        }
+        if (valid && profile is not null)
+        {
+            profile.Memberships.Add(new MembershipUpdate(ns, audience, status.Value, qualified));
+        }
+    }
+
+    private static void ParseAttributes(ref Utf8JsonReader reader, int index, List<ValidationError> errors, ParsedProfile? profile)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            Add(errors, ProfilePath(index) + ".attributes", "type", "attributes must be an object.");
+            reader.Skip();
+            return;
+        }
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = profile is not null || errors.Count < MaxErrors ? reader.GetString()! : null;
+            reader.Read();
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.String:
+                case JsonTokenType.Number:
+                case JsonTokenType.True:
+                case JsonTokenType.False:
+                case JsonTokenType.Null:
+                    if (profile is not null)
+                    {
+                        var raw = reader.TokenType == JsonTokenType.String
+                            ? JsonSerializer.Serialize(reader.GetString())
+                            : Encoding.UTF8.GetString(reader.ValueSpan);
+                        profile.Attributes.Add(new AttributeUpdate(name!, raw));
+                    }
+                    break;
+                default:
+                    Add(errors, ProfilePath(index) + ".attributes" + Prop(name ?? "?"), "type",
+                        "An attribute must be a string, number, boolean or null.");
+                    reader.Skip();
+                    break;
+            }
+        }
+    }
+
+    private static string? NameIfValid(ref Utf8JsonReader reader, int min, int max, List<ValidationError> errors, int index, string parent, bool materialise)
+    {
+        var len = Length(ref reader);
+        if (len < min || len > max)
+        {
+            var shown = len > 64 ? reader.GetString()![..32] + "..." : reader.GetString()!;
+            Add(errors, ProfilePath(index) + parent + Prop(shown), len < min ? "minLength" : "maxLength",
+                string.Create(CultureInfo.InvariantCulture, $"A name here must be {min} to {max} characters."));
+            return null;
+        }
+        return materialise ? reader.GetString() : "?";
+    }
+
+    /// <summary>String length in Unicode code points, as JSON Schema counts it.</summary>
+    private static int Length(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped)
+        {
+            var s = reader.GetString()!;
+            var n = 0;
+            for (var i = 0; i < s.Length; i++)
+            {
+                if (!char.IsLowSurrogate(s[i]))
+                {
+                    n++;
+                }
+            }
+            return n;
+        }
+        var span = reader.ValueSpan;
+        var count = 0;
+        foreach (var b in span)
+        {
+            if ((b & 0xC0) != 0x80)
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /// <summary>Parses <c>yyyy-MM-ddTHH:mm:ss[.fraction](Z|±hh:mm|±hhmm)</c> into Unix milliseconds.</summary>
+    public static bool TryParseTimestamp(ReadOnlySpan<byte> s, out long unixMs)
+    {
+        unixMs = 0;
+        if (s.Length < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':')
+        {
+            return false;
+        }
+        if (!Digits(s, 0, 4, out var year) || !Digits(s, 5, 2, out var month) || !Digits(s, 8, 2, out var day)
+            || !Digits(s, 11, 2, out var hour) || !Digits(s, 14, 2, out var minute) || !Digits(s, 17, 2, out var second))
+        {
+            return false;
+        }
+        var pos = 19;
+        long fractionTicks = 0;
+        if (s[pos] == '.')
+        {
+            pos++;
+            var start = pos;
+            long scale = TimeSpan.TicksPerSecond;
+            while (pos < s.Length && s[pos] >= '0' && s[pos] <= '9')
+            {
+                scale /= 10;
+                fractionTicks += (s[pos] - '0') * scale;
+                pos++;
+            }
+            if (pos == start || pos - start > 9)
+            {
+                return false;
+            }
+        }
+        if (pos >= s.Length)
+        {
+            return false;
+        }
+        int offsetMinutes;
+        if ((s[pos] == 'Z' || s[pos] == 'z') && pos + 1 == s.Length)
+        {
+            offsetMinutes = 0;
+        }
+        else if (s[pos] == '+' || s[pos] == '-')
+        {
+            var sign = s[pos] == '-' ? -1 : 1;
+            var rest = s[(pos + 1)..];
+            int oh, om;
+            if (rest.Length == 5 && rest[2] == ':' && Digits(rest, 0, 2, out oh) && Digits(rest, 3, 2, out om))
+            {
+            }
+            else if (rest.Length == 4 && Digits(rest, 0, 2, out oh) && Digits(rest, 2, 2, out om))
+            {
+            }
+            else
+            {
+                return false;
+            }
+            if (oh > 23 || om > 59)
+            {
+                return false;
+            }
+            offsetMinutes = sign * (oh * 60 + om);
+        }
+        else
+        {
+            return false;
+        }
+        if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+        var ticks = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).Ticks + fractionTicks - (offsetMinutes * TimeSpan.TicksPerMinute);
+        unixMs = (ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
+        return true;
+    }
+
+    private static bool Digits(ReadOnlySpan<byte> s, int start, int count, out int value)
+    {
+        value = 0;
+        for (var i = start; i < start + count; i++)
+        {
+            var c = s[i];
+            if (c < '0' || c > '9')
+            {
+                return false;
+            }
+            value = (value * 10) + (c - '0');
+        }
+        return true;
+    }
+
+    private static void Add(List<ValidationError> errors, string path, string rule, string message)
+    {
+        if (errors.Count < MaxErrors)
+        {
+            errors.Add(new ValidationError(path, rule, message));
+        }
+    }
+
+    private static string ProfilePath(int index) => string.Create(CultureInfo.InvariantCulture, $"$.profiles[{index}]");
+
+    private static string Index(int i) => string.Create(CultureInfo.InvariantCulture, $"[{i}]");
+
+    private static string Prop(ref Utf8JsonReader reader) => Prop(reader.GetString()!);
+
+    /// <summary>A JSONPath member step: <c>.name</c> for plain names, <c>['…']</c> otherwise.</summary>
+    public static string Prop(string name)
+    {
+        if (name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+        {
+            return "." + name;
+        }
+        return "['" + name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal) + "']";
+    }
+}
