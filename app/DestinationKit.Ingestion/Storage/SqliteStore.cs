@@ -89,11 +89,22 @@ public sealed partial class SqliteStore : IIngestionStore, IHostedService, IDisp
         return Task.CompletedTask;
     }
 
+    private readonly Lock _stopLock = new();
+
     public Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_stopLock)
+        {
+            StopCore();
+        }
+        return Task.CompletedTask;
+    }
+
+    private void StopCore()
     {
         if (!_started)
         {
-            return Task.CompletedTask;
+            return;
         }
         _stopping = true;
         _appends.Writer.TryComplete();
@@ -102,16 +113,10 @@ public sealed partial class SqliteStore : IIngestionStore, IHostedService, IDisp
         _applySignal.Set();
         _applier?.Join(TimeSpan.FromSeconds(30));
         _started = false;
-        return Task.CompletedTask;
     }
 
-    public void Dispose()
-    {
-        StopAsync(CancellationToken.None).GetAwaiter().GetResult();
-        _applySignal.Dispose();
-        _applierRunning.Dispose();
-        SqliteConnection.ClearAllPools();
-    }
+    /// <summary>Stops the threads; the wait handles are left to the finalizer so a late Set never meets a disposed handle.</summary>
+    public void Dispose() => StopAsync(CancellationToken.None).GetAwaiter().GetResult();
 
     internal static void EnsureStateSchema(SqliteConnection state) => Exec(state, """
         PRAGMA journal_mode=WAL;
