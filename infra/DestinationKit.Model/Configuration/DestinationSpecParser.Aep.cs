@@ -43,7 +43,7 @@ public static partial class DestinationSpecParser
 
         var category = reader.Raw(ConfigKeys.Category) ?? (mode == DestinationMode.Batch ? "cloudStorage" : "streaming");
         if (!Categories.Contains(category, StringComparer.Ordinal))
-            reader.Error(ConfigKeys.Category.Name, $"got {ConfigReader.Quote(category)}{Suggestions.DidYouMean(category, Categories)}; allowed: {string.Join(", ", Categories)}");
+            reader.Error(ConfigKeys.Category.Name, $"got {ConfigReader.Quote(category)}; allowed: {string.Join(", ", Categories)}{Suggestions.DidYouMean(category, Categories)}");
 
         var link = reader.Raw(ConfigKeys.DocumentationLink);
         if (link is not null && !(Uri.TryCreate(link, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps))

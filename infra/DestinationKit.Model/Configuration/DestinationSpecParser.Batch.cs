@@ -92,13 +92,11 @@ public static partial class DestinationSpecParser
 
         var allowedModes = SubsetOf(fields, "allowedExportModes", ExportModes);
         var defaultMode = fields.Choice("defaultExportMode", ExportModes) ?? ExportModes[0];
-        if (!allowedModes.Contains(defaultMode))
-            fields.Error("defaultExportMode", $"got \"{defaultMode}\", which is not in allowedExportModes ({string.Join(", ", allowedModes)})");
+        DefaultAmongAllowed(fields, "defaultExportMode", defaultMode, "allowedExportModes", allowedModes);
 
         var allowedFrequencies = SubsetOf(fields, "allowedFrequencies", Frequencies);
         var defaultFrequency = fields.Choice("defaultFrequency", Frequencies) ?? "DAILY";
-        if (!allowedFrequencies.Contains(defaultFrequency))
-            fields.Error("defaultFrequency", $"got \"{defaultFrequency}\", which is not in allowedFrequencies ({string.Join(", ", allowedFrequencies)})");
+        DefaultAmongAllowed(fields, "defaultFrequency", defaultFrequency, "allowedFrequencies", allowedFrequencies);
 
         var startTime = fields.String("defaultStartTime") ?? "00:00";
         if (!StartTimePattern().IsMatch(startTime))
@@ -117,23 +115,37 @@ public static partial class DestinationSpecParser
 
         var appendOptions = SubsetOf(fields, "filenameAppendOptions", FilenameAppendOptions);
         var defaultAppend = fields.Strings("defaultFilenameAppendOptions") ?? ["DATETIME"];
-        foreach (var option in defaultAppend.Where(o => !appendOptions.Contains(o)))
-            fields.Error("defaultFilenameAppendOptions", $"got \"{option}\", which is not in filenameAppendOptions ({string.Join(", ", appendOptions)})");
+        foreach (var option in defaultAppend)
+            DefaultAmongAllowed(fields, "defaultFilenameAppendOptions", option, "filenameAppendOptions", appendOptions, isList: true);
         if (defaultAppend.Contains("DATETIME") && defaultAppend.Contains("TIMESTAMP"))
             fields.Error("defaultFilenameAppendOptions", "has both DATETIME and TIMESTAMP; AEP allows one of them");
 
-        return new BatchExportSettings(defaultMode, allowedModes, defaultFrequency, allowedFrequencies, startTime, filename, appendOptions, defaultAppend);
+        return new BatchExportSettings(defaultMode, allowedModes.OrEmpty(), defaultFrequency, allowedFrequencies.OrEmpty(), startTime, filename,
+            appendOptions.OrEmpty(), defaultAppend);
     }
 
-    /// <summary>A list restricted to <paramref name="allowed"/>; all of them when absent, in the order of allowed.</summary>
-    private static ImmutableArray<string> SubsetOf(JsonFields fields, string field, IReadOnlyList<string> allowed)
+    /// <summary>A list restricted to <paramref name="allowed"/>; all of them when absent, in the order of allowed;
+    /// null when the list itself has errors (then nothing is judged against it).</summary>
+    private static ImmutableArray<string>? SubsetOf(JsonFields fields, string field, IReadOnlyList<string> allowed)
     {
+        if (!fields.Has(field)) return [.. allowed];
         var given = fields.Strings(field);
-        if (given is null) return [.. allowed];
-        foreach (var value in given.Value.Where(v => !allowed.Contains(v, StringComparer.Ordinal)))
+        if (given is null) return null;
+        var unknown = given.Value.Where(v => !allowed.Contains(v, StringComparer.Ordinal)).ToArray();
+        foreach (var value in unknown)
             fields.Error(field, $"got \"{value}\"; allowed: {string.Join(", ", allowed)}{Suggestions.DidYouMean(value, allowed)}");
         if (given.Value.Length == 0) fields.Error(field, $"is empty; list at least one of: {string.Join(", ", allowed)}");
-        return [.. allowed.Where(given.Value.Contains)];
+        return unknown.Length > 0 || given.Value.Length == 0 ? null : [.. allowed.Where(given.Value.Contains)];
+    }
+
+    /// <summary>A default must be one of the allowed values; a default the user did not set is named as such.</summary>
+    private static void DefaultAmongAllowed(JsonFields fields, string field, string value, string listField, ImmutableArray<string>? allowed, bool isList = false)
+    {
+        if (allowed is not { } list || list.Contains(value)) return;
+        fields.Error(field, fields.Has(field)
+            ? $"got \"{value}\", which is not in {listField} ({string.Join(", ", list)})"
+            : $"is {(isList ? $"[\"{value}\"]" : value)} by default, but {listField} ({string.Join(", ", list)}) does not include {value}; "
+              + $"set {field} to {(isList ? "some of them, or []" : "one of them")}");
     }
 
     [GeneratedRegex("^([01][0-9]|2[0-3]):[0-5][0-9]$")]

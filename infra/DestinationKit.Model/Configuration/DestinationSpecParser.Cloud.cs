@@ -54,6 +54,8 @@ public static partial class DestinationSpecParser
             "expected a Key Vault key URL such as https://<vault>.vault.azure.net/keys/<name>",
         CloudProvider.Gcp when !CloudKmsKeyPattern().IsMatch(keyId) =>
             "expected a Cloud KMS key such as projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key>",
+        CloudProvider.Gcp when region is not null && keyId.Split('/')[3] != region =>
+            $"the key is in location {keyId.Split('/')[3]}, but Cloud Storage needs a key in the bucket's location {region}",
         _ => null,
     };
 
@@ -97,8 +99,10 @@ public static partial class DestinationSpecParser
         CloudProvider.Aws when name.Length is 0 or > 128 => $"tag keys on aws are 1–128 characters, this one is {name.Length}",
         CloudProvider.Aws when name.StartsWith("aws:", StringComparison.OrdinalIgnoreCase) => "tag keys on aws must not start with aws: (reserved by AWS)",
         CloudProvider.Aws when value.Length > 256 => $"tag values on aws are at most 256 characters, this one is {value.Length}",
-        CloudProvider.Aws when !AwsTagPattern().IsMatch(name) || !AwsTagValuePattern().IsMatch(value) =>
-            "aws tags allow letters, digits, spaces and _.:/=+-@ only",
+        CloudProvider.Aws when !AwsTagPattern().IsMatch(name) =>
+            $"got tag key {ConfigReader.Quote(name)}; tag keys on aws allow only letters, digits, spaces and _.:/=+-@",
+        CloudProvider.Aws when !AwsTagValuePattern().IsMatch(value) =>
+            $"got tag value {ConfigReader.Quote(value)}; tag values on aws allow only letters, digits, spaces and _.:/=+-@",
         CloudProvider.Azure when name.Length is 0 or > 512 => $"tag names on azure are 1–512 characters, this one is {name.Length}",
         CloudProvider.Azure when name.IndexOfAny(['<', '>', '%', '&', '\\', '?', '/']) >= 0 => "tag names on azure must not contain < > % & \\ ? /",
         CloudProvider.Azure when value.Length > 256 => $"tag values on azure are at most 256 characters, this one is {value.Length}",
@@ -109,7 +113,7 @@ public static partial class DestinationSpecParser
         _ => null,
     };
 
-    [GeneratedRegex(@"^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+)$")]
+    [GeneratedRegex(@"^arn:aws(-cn|-us-gov|-iso(-[a-z])?)?:kms:[a-z0-9-]+:\d{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+)$")]
     private static partial Regex KmsKeyArnPattern();
 
     [GeneratedRegex(@"^https://[a-zA-Z0-9-]{3,24}\.vault\.azure\.net/keys/[a-zA-Z0-9-]{1,127}(/[a-f0-9]{32})?$")]

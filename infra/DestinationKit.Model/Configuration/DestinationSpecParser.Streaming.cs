@@ -49,8 +49,10 @@ public static partial class DestinationSpecParser
             }
             return null;
         }
-        var auth = reader.Choice(ConfigKeys.Auth, AuthModes) ?? StreamingAuth.ApiKey;
-        var oauth2 = ReadOAuth2(reader, auth, target);
+        var givenAuth = reader.Choice(ConfigKeys.Auth, AuthModes);
+        var auth = givenAuth ?? StreamingAuth.ApiKey;
+        // With a misspelt auth the user's intent is unknown: judge oauth2 by neither mode.
+        var oauth2 = givenAuth is null && reader.IsSet(ConfigKeys.Auth) ? null : ReadOAuth2(reader, auth, target);
         var app = ReadApp(reader, cloud);
         var aggregation = ReadAggregation(reader, aep);
         if (aep is not null && app is not null && aggregation is not null)
@@ -95,7 +97,7 @@ public static partial class DestinationSpecParser
             var issuerUrl = HttpsUrl(fields, "issuerUrl");
             var jwks = HttpsUrl(fields, "jwksUri");
             var tokenUrl = HttpsUrl(fields, "tokenUrl");
-            var audience = fields.String("audience", required: true, maxLength: 256);
+            var audience = fields.String("audience", required: true, maxLength: 256, hint: ExternalHint);
             var tenantClaim = fields.String("tenantClaim", maxLength: 64) ?? "tenant";
             if (issuerUrl is not null && jwks is not null && tokenUrl is not null && audience is not null)
                 external = new ExternalIssuer(issuerUrl, jwks, tokenUrl, audience, tenantClaim);
@@ -110,9 +112,11 @@ public static partial class DestinationSpecParser
         return new OAuth2Settings(issuer, lifetime, clientAuth, scopes, external);
     }
 
+    private const string ExternalHint = " with issuer external, which needs issuerUrl, jwksUri, tokenUrl and audience";
+
     private static Uri? HttpsUrl(JsonFields fields, string field)
     {
-        var value = fields.String(field, required: true, maxLength: 2048);
+        var value = fields.String(field, required: true, maxLength: 2048, hint: ExternalHint);
         if (value is null) return null;
         if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps && uri.UserInfo.Length == 0)
             return uri;
@@ -192,7 +196,7 @@ public static partial class DestinationSpecParser
                 var path = $"groups[{index++}]";
                 if (group.ValueKind != JsonValueKind.Array || group.GetArrayLength() == 0)
                 {
-                    fields.Error(path, "expected a non-empty JSON list of identity namespace names");
+                    fields.Error(path, $"got {JsonFields.Shown(group)}; expected a non-empty JSON list of identity namespace names");
                     continue;
                 }
                 var names = group.EnumerateArray().Select(n => n.ValueKind == JsonValueKind.String ? n.GetString()! : n.GetRawText()).ToImmutableArray();

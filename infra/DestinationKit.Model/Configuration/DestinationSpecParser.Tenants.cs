@@ -10,7 +10,7 @@ public static partial class DestinationSpecParser
 {
     public const int MaxTenants = 100;
 
-    private static ImmutableArray<Tenant>? ReadTenants(ConfigReader reader, DestinationTarget? target)
+    private static ImmutableArray<Tenant>? ReadTenants(ConfigReader reader, DestinationTarget? target, CloudProvider? cloud)
     {
         var key = ConfigKeys.Tenants;
         var list = reader.Json(key, JsonValueKind.Array);
@@ -38,9 +38,12 @@ public static partial class DestinationSpecParser
         foreach (var duplicate in tenants.GroupBy(t => t.Id).Where(g => g.Count() > 1))
             reader.Error(key.Name, $"lists tenant \"{duplicate.Key}\" {duplicate.Count()} times; tenant ids must be unique");
 
-        if (target == DestinationTarget.Sftp)
+        if (target == DestinationTarget.Sftp && cloud == CloudProvider.Azure)
         {
-            // Azure local user names drop the hyphens, so "a-b1" and "ab-1" would become the same user.
+            // Azure local user names drop the hyphens, so "a-b1" and "ab-1" would become the same user, and "a-b" too short a one.
+            foreach (var tenant in tenants.Where(t => NameRules.AzureLocalUser(ResourceNames.AzureLocalUser(t.Id)) is not null))
+                reader.Error(key.Name, $"tenant \"{tenant.Id}\" would get the SFTP user name \"{ResourceNames.AzureLocalUser(tenant.Id)}\", "
+                    + "which is too short (Azure local users allow no hyphens and need 3 characters); rename it");
             foreach (var clash in tenants.GroupBy(t => ResourceNames.AzureLocalUser(t.Id)).Where(g => g.Select(t => t.Id).Distinct().Count() > 1))
                 reader.Error(key.Name, $"tenants {string.Join(" and ", clash.Select(t => $"\"{t.Id}\"").Distinct())} would share the SFTP user name "
                     + $"\"{clash.Key}\" (Azure local users allow no hyphens); rename one");

@@ -60,8 +60,8 @@ public static partial class DestinationSpecParser
         var target = ReadTarget(reader, mode);
         var cloud = ReadCloud(reader, target);
         var region = ReadRegion(reader, target, cloud);
-        var prefix = ReadNamePrefix(reader);
-        var tenants = ReadTenants(reader, target);
+        var prefix = ReadNamePrefix(reader, cloud);
+        var tenants = ReadTenants(reader, target, cloud);
         var aep = ReadAep(reader, mode, target);
         var streaming = ReadStreaming(reader, mode, target, cloud, aep);
         var retention = ReadRetention(reader, target);
@@ -169,13 +169,27 @@ public static partial class DestinationSpecParser
         return region;
     }
 
-    private static string? ReadNamePrefix(ConfigReader reader)
+    private static string? ReadNamePrefix(ConfigReader reader, CloudProvider? cloud)
     {
         var prefix = reader.Raw(ConfigKeys.NamePrefix) ?? "aep";
-        if (NamePrefixPattern().IsMatch(prefix)) return prefix;
-        reader.Error(ConfigKeys.NamePrefix.Name,
-            $"got {ConfigReader.Quote(prefix)}; expected 3–10 characters, lowercase letters and digits, starting with a letter "
-            + "(it must fit Azure storage account names, which allow nothing else)");
+        if (!NamePrefixPattern().IsMatch(prefix))
+        {
+            reader.Error(ConfigKeys.NamePrefix.Name,
+                $"got {ConfigReader.Quote(prefix)}; expected 3–10 characters, lowercase letters and digits, starting with a letter "
+                + "(it must fit Azure storage account names, which allow nothing else)");
+            return null;
+        }
+        // Bucket names start with "<prefix>-": S3 reserves the start "sthree-", Cloud Storage anything starting with
+        // "goog" or containing "google".
+        var reserved = cloud switch
+        {
+            CloudProvider.Aws when prefix == "sthree" => "S3 bucket names must not start with \"sthree-\"",
+            CloudProvider.Gcp when prefix.StartsWith("goog", StringComparison.Ordinal) || prefix.Contains("google", StringComparison.Ordinal) =>
+                "Cloud Storage bucket names must not start with \"goog\" or contain \"google\"",
+            _ => null,
+        };
+        if (reserved is null) return prefix;
+        reader.Error(ConfigKeys.NamePrefix.Name, $"got {ConfigReader.Quote(prefix)}; {reserved}, and every bucket name starts with the prefix; choose another");
         return null;
     }
 

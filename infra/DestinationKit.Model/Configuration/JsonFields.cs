@@ -39,22 +39,29 @@ internal sealed class JsonFields
     {
         if (!_object.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) return null;
         if (value.ValueKind == expected) return value;
-        Error(field, $"got a JSON {ConfigReader.Describe(value.ValueKind)}; expected a JSON {ConfigReader.Describe(expected)}");
+        Error(field, $"got {Shown(value)}; expected a JSON {ConfigReader.Describe(expected)}");
         return null;
     }
 
-    public string? String(string field, bool required = false, int maxLength = 1000)
+    /// <summary>A received JSON value for a message: its JSON text, shortened, and its kind.</summary>
+    public static string Shown(JsonElement value)
+    {
+        var raw = value.GetRawText();
+        return $"{(raw.Length <= 80 ? raw : raw[..77] + "...")} (a JSON {ConfigReader.Describe(value.ValueKind)})";
+    }
+
+    public string? String(string field, bool required = false, int maxLength = 1000, string? hint = null)
     {
         var element = Element(field, JsonValueKind.String);
         if (element is null)
         {
-            if (required && !Has(field)) Error(field, "is required");
+            if (required && !Has(field)) Error(field, $"is required{hint}");
             return null;
         }
         var value = element.Value.GetString()!;
         if (required && value.Length == 0)
         {
-            Error(field, "is required and must not be empty");
+            Error(field, hint is null ? "is required and must not be empty" : $"is empty; it is required{hint}");
             return null;
         }
         if (value.Length > maxLength)
@@ -84,11 +91,16 @@ internal sealed class JsonFields
 
     public int Int(string field, int defaultValue, int min, int max)
     {
-        var element = Element(field, JsonValueKind.Number);
-        if (element is null) return defaultValue;
-        if (!element.Value.TryGetInt32(out var value))
+        if (!_object.TryGetProperty(field, out var given) || given.ValueKind == JsonValueKind.Null) return defaultValue;
+        if (given.ValueKind != JsonValueKind.Number)
         {
-            Error(field, $"got {element.Value.GetRawText()}; expected a whole number from {min} to {max}");
+            Error(field, $"got {Shown(given)}; expected a whole number from {min} to {max}");
+            return defaultValue;
+        }
+        var element = given;
+        if (!element.TryGetInt32(out var value))
+        {
+            Error(field, $"got {element.GetRawText()}; expected a whole number from {min} to {max}");
             return defaultValue;
         }
         if (value < min || value > max)
@@ -103,7 +115,7 @@ internal sealed class JsonFields
     {
         if (!_object.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null) return defaultValue;
         if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) return value.GetBoolean();
-        Error(field, $"got a JSON {ConfigReader.Describe(value.ValueKind)}; expected true or false");
+        Error(field, $"got {Shown(value)}; expected true or false");
         return defaultValue;
     }
 
