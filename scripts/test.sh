@@ -25,7 +25,7 @@ for project in "${projects[@]}"; do
     continue
   fi
   # Only a Pulumi package that the sources do not have is a reason to skip; anything else is a real failure.
-  unavailable=$(grep -oE 'error NU110[123]: Unable to find package Pulumi[A-Za-z.]*( with version \([^)]*\))?' "$log" \
+  unavailable=$(grep -oE 'error NU110[123]: Unable to find package Pulumi(\.[A-Za-z]+)*' "$log" \
     | sed -E 's/.*Unable to find package //' | sort -u || true)
   other=$(grep -E 'error ' "$log" | grep -vE 'error NU110[123]: Unable to find package Pulumi' || true)
   if [[ -z "$unavailable" || -n "$other" ]]; then
@@ -34,7 +34,10 @@ for project in "${projects[@]}"; do
     exit 1
   fi
   skipped+=("$(dirname "$project")")
-  while IFS= read -r package; do missing+=("$package"); done <<<"$unavailable"
+  while IFS= read -r package; do
+    version=$(grep -oE "PackageVersion Include=\"$package\" Version=\"[^\"]+\"" Directory.Packages.props | sed -E 's/.*Version="([^"]+)"/\1/')
+    missing+=("$package $version")
+  done <<<"$unavailable"
 done
 
 # A solution filter with the projects that can be built here.
