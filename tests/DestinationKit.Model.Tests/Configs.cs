@@ -79,4 +79,84 @@ internal static class Configs
     public static Dictionary<string, string> StreamingAzure => StreamingAws.With(("target", "azure"), ("region", "westeurope"));
 
     public static Dictionary<string, string> StreamingGcp => StreamingAws.With(("target", "gcp"), ("region", "europe-west1"));
+
+    /// <summary>One valid configuration of every target and auth mode, each exercising different options. The
+    /// valid-configuration tests assert what they parse into; the golden-file tests pin their AEP JSON.</summary>
+    public static IReadOnlyDictionary<string, Dictionary<string, string>> ValidCases { get; } = new Dictionary<string, Dictionary<string, string>>
+    {
+        ["aws-s3"] = S3.With(
+            ("tenants", """["acme", {"id": "globex", "name": "Globex Corporation"}]"""),
+            ("namePrefix", "acmeaep"), ("retentionDays", "14"),
+            ("encryption", "customer-managed"), ("encryptionKeyId", "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+            ("tags", """{"team": "data platform", "cost-center": "cc:42"}"""),
+            ("profileFields", """[{"name": "email", "title": "Email"}, {"name": "loyalty.tier", "type": "string", "isRequired": true}]""")),
+        ["aws-s3-adobe-role"] = S3.With(("s3Access", "adobe-role"), ("region", "us-gov-west-1"), ("backfillHistoricalProfileData", "false")),
+        ["azure-blob"] = Blob.With(
+            ("tenants", """["acme", "globex"]"""), ("infrastructureEncryption", "true"),
+            ("fileFormat", """{"fileType": "json", "compression": "gzip", "maxFileRowCount": 1000000}""")),
+        ["azure-blob-account-per-tenant"] = Blob.With(
+            ("tenants", """["acme", "globex-international-holdings"]"""), ("accountPerTenant", "true"),
+            ("encryption", "customer-managed"), ("encryptionKeyId", "https://acme-keys.vault.azure.net/keys/landing")),
+        ["azure-adls"] = Adls.With(
+            ("tenants", $$"""
+                [{"id": "acme", "servicePrincipalObjectId": "{{SpObjectId}}", "servicePrincipalClientId": "{{SpClientId}}"},
+                 {"id": "globex", "name": "Globex", "servicePrincipalObjectId": "{{SpObjectId2}}", "servicePrincipalClientId": "{{SpClientId2}}"}]
+                """),
+            ("fileFormat", """{"fileType": "parquet"}""")),
+        ["sftp-aws"] = SftpAws.With(("tenants", """["a-b1", "ab-1"]"""), ("audienceMapping", "user-input")),
+        ["sftp-azure"] = SftpAzure.With(
+            ("tenants", """["acme", "globex"]"""),
+            ("fileFormat", """
+                {"fileType": "csv", "compression": "gzip",
+                 "csv": {"sep": ";", "quote": "'", "escape": "'", "header": false, "nullValue": "NULL", "emptyValue": "\"\"", "quoteAll": true,
+                         "dateFormat": "dd.MM.yyyy", "timestampFormat": "yyyy-MM-dd HH:mm:ss"}}
+                """)),
+        ["gcp-gcs"] = Gcs.With(
+            ("tenants", """["acme"]"""), ("tags", """{"team": "data", "env": ""}"""),
+            ("encryption", "customer-managed"), ("encryptionKeyId", "projects/acme-data/locations/europe-west1/keyRings/landing/cryptoKeys/files"),
+            ("batchExport", """
+                {"allowedExportModes": ["FIRST_FULL_THEN_INCREMENTAL"], "defaultExportMode": "FIRST_FULL_THEN_INCREMENTAL",
+                 "allowedFrequencies": ["EVERY_6_HOURS", "DAILY"], "defaultFrequency": "EVERY_6_HOURS", "defaultStartTime": "06:30",
+                 "defaultFilename": "%DESTINATION%_%SEGMENT_ID%_%SANDBOX_NAME%",
+                 "filenameAppendOptions": ["SEGMENT_NAME", "TIMESTAMP", "CUSTOM_TEXT"], "defaultFilenameAppendOptions": ["TIMESTAMP"]}
+                """),
+            ("customerDataFields", """[{"name": "exportLabel", "title": "Export label", "description": "Free text.", "pattern": "^[A-Za-z ]{1,40}$", "default": "AEP"}]""")),
+        ["dlz"] = Dlz.With(("dlzSasUris", $$"""{"acme": "{{SasUri}}", "globex": "{{SasUriGlobex}}"}""")),
+        ["streaming-aws-api-key"] = StreamingAws.With(
+            ("tenants", """["acme", "globex"]"""),
+            ("identityNamespaces", """
+                {"email_lc_sha256": {"transformation": "sha256(lower($))", "acceptedGlobalNamespaces": {"Email": {"requiredTransformation": "sha256(lower($))"}}},
+                 "crm_id": {"acceptsAttributes": false, "acceptsCustomNamespaces": false, "acceptedGlobalNamespaces": {"CRMID": {}}}}
+                """),
+            ("profileFields", """[{"name": "firstName", "title": "First name"}, {"name": "loyaltyPoints", "type": "integer", "description": "Points balance."}]"""),
+            ("customerDataFields", """[{"name": "region", "title": "Region", "isRequired": true, "enum": ["us", "eu"], "default": "eu"}]"""),
+            ("documentationLink", "https://www.adobe.com/go/destinations-acme-en"), ("category", "marketingAutomation"),
+            ("description", "Send AEP audience membership and hashed identities to Acme in real time.")),
+        ["streaming-azure-api-key"] = StreamingAzure.With(
+            ("identityNamespaces", """{"email_lc_sha256": {}, "phone_sha256": {}, "IDFA": {}, "GAID": {}}"""),
+            ("audienceMapping", "aep-id"),
+            ("app", """{"maxRequestBodyBytes": 33554432, "maxConcurrentRequests": 128, "rateLimitPerSecond": 5000}"""),
+            ("aggregation", """
+                {"type": "configurable", "splitUserById": true, "maxBatchAgeInSecs": 3600, "maxNumEventsInBatch": 10000,
+                 "aggregationKey": {"includeSegmentId": true, "includeSegmentStatus": true, "groups": [["IDFA", "GAID"], ["email_lc_sha256", "phone_sha256"]]}}
+                """)),
+        ["streaming-gcp-api-key"] = StreamingGcp.With(
+            ("aggregation", """{"type": "best-effort", "maxUsersPerRequest": 1}"""), ("audienceMapping", "user-input"),
+            ("tags", """{"team": "data"}""")),
+        ["streaming-aws-oauth2-app"] = StreamingAws.With(
+            ("auth", "oauth2"),
+            ("oauth2", """{"issuer": "app", "tokenLifetimeSeconds": 172800, "clientAuthentication": "basic", "scopes": ["profiles.write", "audiences.write"]}""")),
+        ["streaming-azure-oauth2-external"] = StreamingAzure.With(
+            ("auth", "oauth2"),
+            ("oauth2", """
+                {"issuer": "external", "issuerUrl": "https://login.example.test/tenant/v2.0", "jwksUri": "https://login.example.test/tenant/discovery/keys",
+                 "tokenUrl": "https://login.example.test/tenant/oauth2/v2.0/token", "audience": "api://acme-ingestion", "tenantClaim": "azp"}
+                """)),
+        ["streaming-aws-oauth2-cognito"] = StreamingAws.With(
+            ("auth", "oauth2"), ("oauth2", """{"issuer": "cognito", "scopes": ["aep/profiles.write"]}"""),
+            ("aggregation", """{"type": "configurable"}""")),
+        ["streaming-gcp-oauth2-app"] = StreamingGcp.With(("auth", "oauth2"), ("app", """{"sink": "gcs", "maxRequestBodyBytes": 33554432}""")),
+    };
+
+    public static DestinationSpec ParseValid(string name) => ValidCases[name].Parse([DlzSasKey]);
 }
