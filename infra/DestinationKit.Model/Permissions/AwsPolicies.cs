@@ -13,11 +13,17 @@ public static class AwsPolicies
     public static readonly ImmutableArray<string> AepObjectActions =
         ["s3:DeleteObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"];
 
-    /// <summary>AWS partition of a region: arn:aws, arn:aws-cn or arn:aws-us-gov.</summary>
-    public static string Partition(string region) =>
-        region.StartsWith("cn-", StringComparison.Ordinal) ? "aws-cn"
-        : region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov"
-        : "aws";
+    /// <summary>AWS partition of a region: aws, aws-cn, aws-us-gov, or for the isolated regions the parser accepts
+    /// (us-iso-east-1, us-isob-east-1, eu-isoe-west-1) aws-iso, aws-iso-b, aws-iso-e.</summary>
+    public static string Partition(string region)
+    {
+        if (region.StartsWith("cn-", StringComparison.Ordinal)) return "aws-cn";
+        if (region.StartsWith("us-gov-", StringComparison.Ordinal)) return "aws-us-gov";
+        var parts = region.Split('-');
+        if (parts.Length > 2 && parts[1].StartsWith("iso", StringComparison.Ordinal))
+            return parts[1].Length == 3 ? "aws-iso" : $"aws-iso-{parts[1][3..]}";
+        return "aws";
+    }
 
     public static string BucketArn(string partition, string bucket) => $"arn:{partition}:s3:::{bucket}";
 
