@@ -49,7 +49,8 @@ internal static class FileServerBuilder
             DestinationTarget.Dlz => ("FILE_BASED_DLZ", "fileBasedDlzDestination", new JsonObject
             {
                 ["path"] = Templated.Pebble(tenantPrefix),
-                ["useCase"] = Templated.Literal(spec.Aep.DestinationName),
+                // A plain string in Adobe's DLZ server spec, unlike the templated path.
+                ["useCase"] = spec.Aep.DestinationName,
             }),
             _ => throw new ArgumentException($"{spec.Target} is not a batch target", nameof(spec)),
         };
