@@ -20,11 +20,47 @@ switch (command)
     case "gen":
         return Generate(Opt("out", "bodies"), int.Parse(Opt("bodies", "1000"), CultureInfo.InvariantCulture),
             int.Parse(Opt("profiles", "100"), CultureInfo.InvariantCulture), int.Parse(Opt("seed", "1"), CultureInfo.InvariantCulture));
+    case "store":
+        return await StoreBench(Opt("dir", "bodies"), int.Parse(Opt("requests", "3000"), CultureInfo.InvariantCulture));
     case "parse":
         return ParseCeiling(Opt("dir", "bodies"), double.Parse(Opt("seconds", "5"), CultureInfo.InvariantCulture));
     default:
         Console.Error.WriteLine("usage: gen --out DIR [--bodies N] [--profiles N] [--seed N] | parse --dir DIR [--seconds S]");
         return 2;
+}
+
+// The store alone, no HTTP: group-commit append rate with 64 concurrent writers, then the state builder's apply rate.
+static async Task<int> StoreBench(string dir, int requests)
+{
+    var bodies = Directory.GetFiles(dir, "body-*.json").Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToArray();
+    var data = Path.Combine(Path.GetTempPath(), "dk-store-bench-" + Guid.NewGuid().ToString("N"));
+    var options = Microsoft.Extensions.Options.Options.Create(new DestinationKit.Ingestion.IngestionOptions { DataDirectory = data, MaxPendingRequests = int.MaxValue });
+    var env = new Env { ContentRootPath = data };
+    using var loggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(_ => { });
+    using var store = new DestinationKit.Ingestion.Storage.SqliteStore(options, env, loggerFactory.CreateLogger<DestinationKit.Ingestion.Storage.SqliteStore>());
+    await store.StartAsync(CancellationToken.None);
+    store.PauseApplier();
+    var sw = Stopwatch.StartNew();
+    var next = -1;
+    await Task.WhenAll(Enumerable.Range(0, 64).Select(async _ =>
+    {
+        int i;
+        while ((i = Interlocked.Increment(ref next)) < requests)
+        {
+            await store.AppendAsync("bench", bodies[i % bodies.Length], DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), CancellationToken.None);
+        }
+    }));
+    var append = sw.Elapsed.TotalSeconds;
+    sw.Restart();
+    store.ResumeApplier();
+    await store.WaitForAppliedAsync(store.GetFreshness().DurableSequence, TimeSpan.FromMinutes(10));
+    var apply = sw.Elapsed.TotalSeconds;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"STORE requests={requests} append_profiles_per_s={requests * 100 / append:F0} apply_profiles_per_s={requests * 100 / apply:F0}"));
+    await store.StopAsync(CancellationToken.None);
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    Directory.Delete(data, recursive: true);
+    return 0;
 }
 
 static int Generate(string dir, int bodies, int profilesPerBody, int seed)
@@ -92,6 +128,14 @@ static int ParseCeiling(string dir, double seconds)
             throw new InvalidOperationException(errors[0].ToString());
         }
     });
+    var materialised = new List<ParsedProfile>();
+    var materialiseRate = Measure(bodies, seconds, body =>
+    {
+        errors.Clear();
+        materialised.Clear();
+        ProfilesParser.Parse(body, 10_000, errors, materialised);
+    });
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PARSE materialising_profiles_per_s={materialiseRate * profilesPerBody:F0} (one core; what the state builder runs)"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"PARSE bodies={bodies.Length} profiles_per_body={profilesPerBody} avg_bytes={bodies.Average(b => b.Length):F0}"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PARSE utf8jsonreader_profiles_per_s={tokenRate * profilesPerBody:F0} (one core)"));
@@ -116,4 +160,12 @@ static double Measure(byte[][] bodies, double seconds, Action<byte[]> work)
         }
     }
     return n / sw.Elapsed.TotalSeconds;
+}
+
+internal sealed class Env : Microsoft.Extensions.Hosting.IHostEnvironment
+{
+    public string EnvironmentName { get; set; } = "Production";
+    public string ApplicationName { get; set; } = "bench";
+    public string ContentRootPath { get; set; } = "";
+    public Microsoft.Extensions.FileProviders.IFileProvider ContentRootFileProvider { get; set; } = new Microsoft.Extensions.FileProviders.NullFileProvider();
 }

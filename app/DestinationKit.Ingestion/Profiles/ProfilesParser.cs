@@ -211,7 +211,7 @@ public static class ProfilesParser
                         ids++;
                         if (profile is not null && ns is not null)
                         {
-                            profile.Identities.Add(new Identity(ns, reader.GetString()!));
+                            profile.Identities.Add(new Identity(ns, reader.ValueIsEscaped ? reader.GetString()! : Encoding.UTF8.GetString(reader.ValueSpan)));
                         }
                     }
                 }
@@ -330,7 +330,7 @@ public static class ProfilesParser
         }
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = profile is not null || errors.Count < MaxErrors ? reader.GetString()! : null;
+            var name = profile is not null ? Intern(ref reader) : null;
             reader.Read();
             switch (reader.TokenType)
             {
@@ -341,9 +341,15 @@ public static class ProfilesParser
                 case JsonTokenType.Null:
                     if (profile is not null)
                     {
-                        var raw = reader.TokenType == JsonTokenType.String
-                            ? JsonSerializer.Serialize(reader.GetString())
-                            : Encoding.UTF8.GetString(reader.ValueSpan);
+                        // The token as JSON: a string's raw (still escaped) content between quotes is valid JSON as it is.
+                        var raw = reader.TokenType switch
+                        {
+                            JsonTokenType.String => InternQuoted(reader.ValueSpan),
+                            JsonTokenType.Null => "null",
+                            JsonTokenType.True => "true",
+                            JsonTokenType.False => "false",
+                            _ => Encoding.UTF8.GetString(reader.ValueSpan),
+                        };
                         profile.Attributes.Add(new AttributeUpdate(name!, raw));
                     }
                     break;
@@ -366,7 +372,49 @@ public static class ProfilesParser
                 string.Create(CultureInfo.InvariantCulture, $"A name here must be {min} to {max} characters."));
             return null;
         }
-        return materialise ? reader.GetString() : "?";
+        return materialise ? Intern(ref reader) : "?";
+    }
+
+    [ThreadStatic]
+    private static Dictionary<string, string>? t_interned;
+
+    /// <summary>Namespaces, audience ids, attribute names and small values repeat across profiles: decode each once per thread.</summary>
+    private static string Intern(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped || reader.ValueSpan.Length > 256)
+        {
+            return reader.GetString()!;
+        }
+        return InternUtf8(reader.ValueSpan, quoted: false);
+    }
+
+    private static string InternQuoted(ReadOnlySpan<byte> rawContent) =>
+        rawContent.Length > 64 ? "\"" + Encoding.UTF8.GetString(rawContent) + "\"" : InternUtf8(rawContent, quoted: true);
+
+    private static string InternUtf8(ReadOnlySpan<byte> utf8, bool quoted)
+    {
+        var table = t_interned ??= new Dictionary<string, string>(StringComparer.Ordinal);
+        Span<char> chars = stackalloc char[utf8.Length + 2];
+        var n = Encoding.UTF8.GetChars(utf8, quoted ? chars[1..] : chars);
+        if (quoted)
+        {
+            chars[0] = '"';
+            chars[n + 1] = '"';
+            n += 2;
+        }
+        var key = chars[..n];
+        var lookup = table.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(key, out var found))
+        {
+            return found;
+        }
+        if (table.Count > 50_000)
+        {
+            table.Clear();
+        }
+        var s = key.ToString();
+        table[s] = s;
+        return s;
     }
 
     /// <summary>String length in Unicode code points, as JSON Schema counts it.</summary>

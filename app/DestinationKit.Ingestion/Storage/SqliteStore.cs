@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using DestinationKit.Ingestion.Profiles;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using SQLitePCL;
 
 namespace DestinationKit.Ingestion.Storage;
 
@@ -118,24 +119,48 @@ public sealed partial class SqliteStore : IIngestionStore, IHostedService, IDisp
     /// <summary>Stops the threads; the wait handles are left to the finalizer so a late Set never meets a disposed handle.</summary>
     public void Dispose() => StopAsync(CancellationToken.None).GetAwaiter().GetResult();
 
-    internal static void EnsureStateSchema(SqliteConnection state) => Exec(state, """
-        PRAGMA journal_mode=WAL;
-        CREATE TABLE IF NOT EXISTS checkpoint(id INTEGER PRIMARY KEY CHECK (id = 1), applied_seq INTEGER NOT NULL);
-        INSERT OR IGNORE INTO checkpoint(id, applied_seq) VALUES (1, 0);
-        CREATE TABLE IF NOT EXISTS membership(
-          tenant TEXT NOT NULL, ns TEXT NOT NULL, id TEXT NOT NULL, aud_ns TEXT NOT NULL, audience TEXT NOT NULL,
-          status INTEGER NOT NULL, qualified_ms INTEGER NOT NULL,
-          PRIMARY KEY (tenant, ns, id, aud_ns, audience)) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS membership_members ON membership(tenant, audience, ns, id) WHERE status < 3;
-        CREATE TABLE IF NOT EXISTS attribute(
-          tenant TEXT NOT NULL, ns TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, ts_ms INTEGER NOT NULL,
-          PRIMARY KEY (tenant, ns, id, name)) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS audience(
-          tenant TEXT NOT NULL, external_id TEXT NOT NULL, aep_id TEXT NOT NULL, name TEXT, description TEXT, source TEXT,
-          created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,
-          PRIMARY KEY (tenant, external_id)) WITHOUT ROWID;
-        CREATE UNIQUE INDEX IF NOT EXISTS audience_by_aep ON audience(tenant, aep_id);
-        """);
+    /// <summary>Layout of the derived tables; a different number drops them and rebuilds them from the log.</summary>
+    private const int StateLayoutVersion = 2;
+
+    internal static void EnsureStateSchema(SqliteConnection state)
+    {
+        Exec(state, "PRAGMA journal_mode=WAL;");
+        using (var cmd = state.CreateCommand())
+        {
+            cmd.CommandText = "PRAGMA user_version";
+            var version = Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            if (version != StateLayoutVersion)
+            {
+                // Memberships and attributes are derived from the log: rebuild them rather than migrate.
+                Exec(state, $"""
+                    DROP TABLE IF EXISTS membership;
+                    DROP TABLE IF EXISTS attribute;
+                    DROP TABLE IF EXISTS audience_seen;
+                    DROP TABLE IF EXISTS checkpoint;
+                    PRAGMA user_version = {StateLayoutVersion};
+                    """);
+            }
+        }
+        Exec(state, """
+            CREATE TABLE IF NOT EXISTS checkpoint(id INTEGER PRIMARY KEY CHECK (id = 1), applied_seq INTEGER NOT NULL);
+            INSERT OR IGNORE INTO checkpoint(id, applied_seq) VALUES (1, 0);
+            -- Keyed by audience first: the members of an audience are one range of this one B-tree, and a write touches
+            -- only this B-tree. A profile's memberships are found through audience_seen (few audiences per tenant).
+            CREATE TABLE IF NOT EXISTS membership(
+              tenant TEXT NOT NULL, audience TEXT NOT NULL, ns TEXT NOT NULL, id TEXT NOT NULL, aud_ns TEXT NOT NULL,
+              status INTEGER NOT NULL, qualified_ms INTEGER NOT NULL,
+              PRIMARY KEY (tenant, audience, ns, id, aud_ns)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS audience_seen(tenant TEXT NOT NULL, audience TEXT NOT NULL, PRIMARY KEY (tenant, audience)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS attribute(
+              tenant TEXT NOT NULL, ns TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, ts_ms INTEGER NOT NULL,
+              PRIMARY KEY (tenant, ns, id, name)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS audience(
+              tenant TEXT NOT NULL, external_id TEXT NOT NULL, aep_id TEXT NOT NULL, name TEXT, description TEXT, source TEXT,
+              created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,
+              PRIMARY KEY (tenant, external_id)) WITHOUT ROWID;
+            CREATE UNIQUE INDEX IF NOT EXISTS audience_by_aep ON audience(tenant, aep_id);
+            """);
+    }
 
     // ---------------------------------------------------------------- acknowledgement path
 
@@ -334,8 +359,9 @@ public sealed partial class SqliteStore : IIngestionStore, IHostedService, IDisp
     private SqliteConnection? _applyLogConn;
     private SqliteConnection? _applyStateConn;
     private SqliteCommand? _readLog;
-    private SqliteCommand? _upsertMembership;
-    private SqliteCommand? _upsertAttribute;
+    private sqlite3_stmt? _rawMembership;
+    private sqlite3_stmt? _rawAttribute;
+    private sqlite3_stmt? _rawAudienceSeen;
     private SqliteCommand? _setCheckpoint;
     private long _lastWalCheckpoint;
 
@@ -360,8 +386,6 @@ public sealed partial class SqliteStore : IIngestionStore, IHostedService, IDisp
         var profiles = new List<ParsedProfile>();
         using (var tx = _applyStateConn!.BeginTransaction())
         {
-            _upsertMembership!.Transaction = tx;
-            _upsertAttribute!.Transaction = tx;
             _setCheckpoint!.Transaction = tx;
             foreach (var rec in records)
             {
@@ -393,18 +417,53 @@ public sealed partial class SqliteStore : IIngestionStore, IHostedService, IDisp
         return records.Count;
     }
 
+    private readonly Dictionary<string, byte[]> _utf8 = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<(string Tenant, string Audience)> _audiencesSeen = [];
+    private byte[] _idBuffer = new byte[4096];
+
+    /// <summary>UTF-8 of the strings that repeat (interned by the parser, so compared by reference).</summary>
+    private ReadOnlySpan<byte> Utf8(string s)
+    {
+        if (!_utf8.TryGetValue(s, out var bytes))
+        {
+            if (_utf8.Count > 50_000)
+            {
+                _utf8.Clear();
+            }
+            _utf8[s] = bytes = Encoding.UTF8.GetBytes(s);
+        }
+        return bytes;
+    }
+
+    private void BindId(sqlite3_stmt statement, int index, string id)
+    {
+        if (id.Length * 3 > _idBuffer.Length)
+        {
+            _idBuffer = new byte[id.Length * 3];
+        }
+        var n = Encoding.UTF8.GetBytes(id, _idBuffer);
+        raw.sqlite3_bind_text(statement, index, _idBuffer.AsSpan(0, n));
+    }
+
     private void ApplyRecord(string tenant, long receivedMs, List<ParsedProfile> profiles)
     {
-        var m = _upsertMembership!.Parameters;
-        var a = _upsertAttribute!.Parameters;
-        m[0].Value = tenant;
-        a[0].Value = tenant;
+        // Straight on SQLite's C API, prepared once and bound by index with cached UTF-8: ADO.NET's per-statement
+        // work was a large share of the state builder's time.
+        var m = _rawMembership!;
+        var a = _rawAttribute!;
+        var tenantUtf8 = Utf8(tenant);
         foreach (var p in profiles)
         {
             long profileTs = long.MinValue;
             foreach (var ms in p.Memberships)
             {
                 profileTs = Math.Max(profileTs, ms.QualifiedAtMs ?? receivedMs);
+                if (_audiencesSeen.Add((tenant, ms.AudienceId)))
+                {
+                    raw.sqlite3_bind_text(_rawAudienceSeen!, 1, tenantUtf8);
+                    raw.sqlite3_bind_text(_rawAudienceSeen!, 2, Utf8(ms.AudienceId));
+                    Step(_rawAudienceSeen!);
+                }
             }
             if (profileTs == long.MinValue)
             {
@@ -412,27 +471,46 @@ public sealed partial class SqliteStore : IIngestionStore, IHostedService, IDisp
             }
             foreach (var identity in p.Identities)
             {
-                m[1].Value = identity.Namespace;
-                m[2].Value = identity.Id;
                 foreach (var ms in p.Memberships)
                 {
-                    m[3].Value = ms.AudienceNamespace;
-                    m[4].Value = ms.AudienceId;
-                    m[5].Value = (long)ms.Status;
-                    m[6].Value = ms.QualifiedAtMs ?? receivedMs;
-                    _upsertMembership.ExecuteNonQuery();
+                    raw.sqlite3_bind_text(m, 1, tenantUtf8);
+                    raw.sqlite3_bind_text(m, 2, Utf8(ms.AudienceId));
+                    raw.sqlite3_bind_text(m, 3, Utf8(identity.Namespace));
+                    BindId(m, 4, identity.Id);
+                    raw.sqlite3_bind_text(m, 5, Utf8(ms.AudienceNamespace));
+                    raw.sqlite3_bind_int64(m, 6, (long)ms.Status);
+                    raw.sqlite3_bind_int64(m, 7, ms.QualifiedAtMs ?? receivedMs);
+                    Step(m);
                 }
-                a[1].Value = identity.Namespace;
-                a[2].Value = identity.Id;
                 foreach (var attr in p.Attributes)
                 {
-                    a[3].Value = attr.Name;
-                    a[4].Value = attr.RawJson;
-                    a[5].Value = profileTs;
-                    _upsertAttribute.ExecuteNonQuery();
+                    raw.sqlite3_bind_text(a, 1, tenantUtf8);
+                    raw.sqlite3_bind_text(a, 2, Utf8(identity.Namespace));
+                    BindId(a, 3, identity.Id);
+                    raw.sqlite3_bind_text(a, 4, Utf8(attr.Name));
+                    raw.sqlite3_bind_text(a, 5, Utf8(attr.RawJson));
+                    raw.sqlite3_bind_int64(a, 6, profileTs);
+                    Step(a);
                 }
             }
         }
+    }
+
+    private void Step(sqlite3_stmt statement)
+    {
+        var rc = raw.sqlite3_step(statement);
+        raw.sqlite3_reset(statement);
+        if (rc != raw.SQLITE_DONE)
+        {
+            SqliteException.ThrowExceptionForRC(rc, _applyStateConn!.Handle);
+        }
+    }
+
+    private sqlite3_stmt Prepare(string sql)
+    {
+        var rc = raw.sqlite3_prepare_v2(_applyStateConn!.Handle, sql, out var statement);
+        SqliteException.ThrowExceptionForRC(rc, _applyStateConn.Handle);
+        return statement;
     }
 
     private void EnsureApplierConnections()
@@ -452,19 +530,19 @@ public sealed partial class SqliteStore : IIngestionStore, IHostedService, IDisp
             _applyStateConn = Open(_stateCs);
             // The state is rebuilt from the durable log after a crash (its checkpoint rolls back with it), so NORMAL is enough.
             Exec(_applyStateConn, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;");
-            _upsertMembership = Command(_applyStateConn, """
-                INSERT INTO membership(tenant, ns, id, aud_ns, audience, status, qualified_ms) VALUES ($t, $ns, $id, $ans, $a, $s, $q)
-                ON CONFLICT (tenant, ns, id, aud_ns, audience) DO UPDATE SET status = excluded.status, qualified_ms = excluded.qualified_ms
+            _rawMembership = Prepare("""
+                INSERT INTO membership(tenant, audience, ns, id, aud_ns, status, qualified_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                ON CONFLICT (tenant, audience, ns, id, aud_ns) DO UPDATE SET status = excluded.status, qualified_ms = excluded.qualified_ms
                 WHERE excluded.qualified_ms > membership.qualified_ms
                    OR (excluded.qualified_ms = membership.qualified_ms AND excluded.status > membership.status)
-                """, ("$t", SqliteType.Text), ("$ns", SqliteType.Text), ("$id", SqliteType.Text), ("$ans", SqliteType.Text),
-                ("$a", SqliteType.Text), ("$s", SqliteType.Integer), ("$q", SqliteType.Integer));
-            _upsertAttribute = Command(_applyStateConn, """
-                INSERT INTO attribute(tenant, ns, id, name, value, ts_ms) VALUES ($t, $ns, $id, $n, $v, $ts)
+                """);
+            _rawAttribute = Prepare("""
+                INSERT INTO attribute(tenant, ns, id, name, value, ts_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                 ON CONFLICT (tenant, ns, id, name) DO UPDATE SET value = excluded.value, ts_ms = excluded.ts_ms
                 WHERE excluded.ts_ms >= attribute.ts_ms
-                """, ("$t", SqliteType.Text), ("$ns", SqliteType.Text), ("$id", SqliteType.Text), ("$n", SqliteType.Text),
-                ("$v", SqliteType.Text), ("$ts", SqliteType.Integer));
+                """);
+            _rawAudienceSeen = Prepare("INSERT OR IGNORE INTO audience_seen(tenant, audience) VALUES (?1, ?2)");
+            _audiencesSeen.Clear(); // a failed transaction may have rolled back what the set remembers
             _setCheckpoint = Command(_applyStateConn, "UPDATE checkpoint SET applied_seq = $s WHERE id = 1", ("$s", SqliteType.Integer));
         }
         catch
@@ -477,12 +555,14 @@ public sealed partial class SqliteStore : IIngestionStore, IHostedService, IDisp
     private void DisposeApplierConnections()
     {
         _readLog?.Dispose();
-        _upsertMembership?.Dispose();
-        _upsertAttribute?.Dispose();
+        _rawMembership?.Dispose();
+        _rawAttribute?.Dispose();
+        _rawAudienceSeen?.Dispose();
         _setCheckpoint?.Dispose();
         _applyLogConn?.Dispose();
         _applyStateConn?.Dispose();
-        _readLog = _upsertMembership = _upsertAttribute = _setCheckpoint = null;
+        _readLog = _setCheckpoint = null;
+        _rawMembership = _rawAttribute = _rawAudienceSeen = null;
         _applyLogConn = _applyStateConn = null;
     }
 
@@ -508,7 +588,11 @@ public sealed partial class SqliteStore : IIngestionStore, IHostedService, IDisp
         long updated = long.MinValue;
         await using (var cmd = conn.CreateCommand())
         {
-            cmd.CommandText = "SELECT aud_ns, audience, status, qualified_ms FROM membership WHERE tenant = $t AND ns = $ns AND id = $id ORDER BY aud_ns, audience";
+            cmd.CommandText = """
+                SELECT m.aud_ns, m.audience, m.status, m.qualified_ms FROM audience_seen s
+                JOIN membership m ON m.tenant = s.tenant AND m.audience = s.audience AND m.ns = $ns AND m.id = $id
+                WHERE s.tenant = $t ORDER BY m.aud_ns, m.audience
+                """;
             cmd.Parameters.AddWithValue("$t", tenant);
             cmd.Parameters.AddWithValue("$ns", identityNamespace);
             cmd.Parameters.AddWithValue("$id", identityId);
@@ -548,33 +632,36 @@ public sealed partial class SqliteStore : IIngestionStore, IHostedService, IDisp
     public async Task<MembersPage> GetMembersAsync(string tenant, IReadOnlyCollection<string> audienceIds, MemberCursor? after, int limit, CancellationToken cancellationToken)
     {
         await using var conn = await OpenPooledAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = conn.CreateCommand();
-        var names = new List<string>();
-        var i = 0;
-        foreach (var id in audienceIds)
+        // One ordered range scan per audience id (each is a key prefix), merged here: no sort of a whole audience.
+        var merged = new List<Member>();
+        foreach (var audience in audienceIds)
         {
-            var p = "$a" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            names.Add(p);
-            cmd.Parameters.AddWithValue(p, id);
-            i++;
+            await using var cmd = conn.CreateCommand();
+            cmd.CommandText = $"""
+                SELECT ns, id, aud_ns, audience, status, qualified_ms FROM membership
+                WHERE tenant = $t AND audience = $a AND status < 3 {(after is null ? "" : "AND (ns, id) > ($cns, $cid)")}
+                ORDER BY ns, id, aud_ns LIMIT $n
+                """;
+            cmd.Parameters.AddWithValue("$t", tenant);
+            cmd.Parameters.AddWithValue("$a", audience);
+            if (after is { } c)
+            {
+                cmd.Parameters.AddWithValue("$cns", c.Namespace);
+                cmd.Parameters.AddWithValue("$cid", c.Id);
+            }
+            cmd.Parameters.AddWithValue("$n", limit + 1);
+            await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                merged.Add(new Member(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), StatusName(r.GetInt64(4)),
+                    DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5))));
+            }
         }
-        cmd.CommandText = $"""
-            SELECT ns, id, aud_ns, audience, status, qualified_ms FROM membership
-            WHERE tenant = $t AND audience IN ({string.Join(", ", names)}) AND status < 3
-              AND ($cns IS NULL OR (ns, id) > ($cns, $cid))
-            ORDER BY ns, id LIMIT $n
-            """;
-        cmd.Parameters.AddWithValue("$t", tenant);
-        cmd.Parameters.AddWithValue("$cns", (object?)after?.Namespace ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$cid", (object?)after?.Id ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$n", limit + 1);
-        var members = new List<Member>();
-        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            members.Add(new Member(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), StatusName(r.GetInt64(4)),
-                DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5))));
-        }
+        var members = merged
+            .OrderBy(m => m.Namespace, StringComparer.Ordinal).ThenBy(m => m.Id, StringComparer.Ordinal)
+            .DistinctBy(m => (m.Namespace, m.Id))
+            .Take(limit + 1)
+            .ToList();
         MemberCursor? next = null;
         if (members.Count > limit)
         {
