@@ -74,12 +74,12 @@ public static partial class DestinationSpecParser
                 var path = $"{key.Name}.{entry.Name}";
                 if (!IdentifierPattern().IsMatch(entry.Name))
                 {
-                    reader.Error(path, "is not a valid namespace name; expected a letter, then letters, digits or _, up to 64 characters");
+                    reader.Error(path, $"got namespace name {ConfigReader.Quote(entry.Name)}; expected a letter, then letters, digits or _, up to 64 characters");
                     continue;
                 }
                 if (entry.Value.ValueKind != JsonValueKind.Object)
                 {
-                    reader.Error(path, $"got a JSON {ConfigReader.Describe(entry.Value.ValueKind)}; expected an object of options (or {{}})");
+                    reader.Error(path, $"got {JsonFields.Shown(entry.Value)}; expected an object of options (or {{}})");
                     continue;
                 }
                 var fields = new JsonFields(reader, path, entry.Value, key.FieldNames);
@@ -120,7 +120,7 @@ public static partial class DestinationSpecParser
                 var path = $"{key.Name}[{index++}]";
                 if (item.ValueKind != JsonValueKind.Object)
                 {
-                    reader.Error(path, $"got a JSON {ConfigReader.Describe(item.ValueKind)}; expected an object with at least \"name\"");
+                    reader.Error(path, $"got {JsonFields.Shown(item)}; expected an object with at least \"name\"");
                     continue;
                 }
                 var field = ReadCustomerDataField(reader, path, item, mode);
@@ -188,7 +188,7 @@ public static partial class DestinationSpecParser
             var path = $"{key.Name}[{index++}]";
             if (item.ValueKind != JsonValueKind.Object)
             {
-                reader.Error(path, $"got a JSON {ConfigReader.Describe(item.ValueKind)}; expected an object with at least \"name\"");
+                reader.Error(path, $"got {JsonFields.Shown(item)}; expected an object with at least \"name\"");
                 continue;
             }
             var fields = new JsonFields(reader, path, item, key.FieldNames);

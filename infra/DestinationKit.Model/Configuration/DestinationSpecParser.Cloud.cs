@@ -74,7 +74,7 @@ public static partial class DestinationSpecParser
             var path = $"{key.Name}.{tag.Name}";
             if (tag.Value.ValueKind != JsonValueKind.String)
             {
-                reader.Error(path, $"got a JSON {ConfigReader.Describe(tag.Value.ValueKind)}; tag values are strings");
+                reader.Error(path, $"got {JsonFields.Shown(tag.Value)}; tag values are strings");
                 continue;
             }
             var value = tag.Value.GetString()!;

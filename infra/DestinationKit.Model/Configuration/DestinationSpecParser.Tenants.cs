@@ -71,7 +71,7 @@ public static partial class DestinationSpecParser
         }
         else
         {
-            reader.Error(path, $"got a JSON {ConfigReader.Describe(item.ValueKind)}; expected a tenant id string or an object with \"id\"");
+            reader.Error(path, $"got {JsonFields.Shown(item)}; expected a tenant id string or an object with \"id\"");
             return null;
         }
 

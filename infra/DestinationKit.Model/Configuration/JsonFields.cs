@@ -129,7 +129,7 @@ internal sealed class JsonFields
         foreach (var item in element.Value.EnumerateArray())
         {
             if (item.ValueKind == JsonValueKind.String) items.Add(item.GetString()!);
-            else Error($"{field}[{index}]", $"got a JSON {ConfigReader.Describe(item.ValueKind)}; expected a string");
+            else Error($"{field}[{index}]", $"got {Shown(item)}; expected a string");
             index++;
         }
         return items.ToImmutable();

@@ -119,7 +119,7 @@ public class InvalidConfigurationTests
         Add("tenants is an object", S3.With(("tenants", """{"acme": {}}""")),
             ("tenants", "got a JSON object; expected a JSON list"));
         Add("tenant item is a number", S3.With(("tenants", """["acme", 42]""")),
-            ("tenants[1]", "got a JSON number; expected a tenant id string or an object with \"id\""));
+            ("tenants[1]", "got 42 (a JSON number); expected a tenant id string or an object with \"id\""));
         Add("malformed JSON", S3.With(("tenants", """["acme", "globex" """)),
             ("tenants", "is not valid JSON at line 1, position 19 (got \"[\"acme\", \"globex\" \"); expected a JSON list"));
         Add("JSON field of the wrong type", StreamingAws.With(("app", """{"maxConcurrentRequests": "64", "burstLimit": 2.5}""")),
@@ -298,7 +298,7 @@ public class InvalidConfigurationTests
             ("oauth2.tokenLifetimeSeconds", "got 604801; expected a whole number from 3600 to 604800"),
             ("oauth2.clientAuthentication", "got \"header\"; allowed: body, basic"));
         Add("scopes invalid", StreamingAws.With(("auth", "oauth2"), ("oauth2", """{"scopes": ["profiles.write", "audiences write", "a\"b", 3]}""")),
-            ("oauth2.scopes[3]", "got a JSON number; expected a string"),
+            ("oauth2.scopes[3]", "got 3 (a JSON number); expected a string"),
             ("oauth2.scopes", "got \"audiences write\"; a scope is printable ASCII without spaces, quotes or backslashes (RFC 6749)"),
             ("oauth2.scopes", "got \"a\"b\"; a scope is printable ASCII without spaces, quotes or backslashes (RFC 6749)"));
         Add("too many scopes", StreamingAws.With(("auth", "oauth2"), ("oauth2", JsonSerializer.Serialize(new { scopes = Enumerable.Range(1, 11).Select(i => $"s{i}") }))),
@@ -363,7 +363,7 @@ public class InvalidConfigurationTests
             ("tags.owner", "tag values on aws are at most 256 characters, this one is 257"),
             ("tags.cost#center", "got tag key \"cost#center\"; tag keys on aws allow only letters, digits, spaces and _.:/=+-@"),
             ("tags.project", "got tag value \"a|b\"; tag values on aws allow only letters, digits, spaces and _.:/=+-@"),
-            ("tags.count", "got a JSON number; tag values are strings"));
+            ("tags.count", "got 3 (a JSON number); tag values are strings"));
         Add("gcp label rules", Gcs.With(("tags", """{"Team": "data", "owner": "Data Team", "1st": "x", "cost-center": "cc_42"}""")),
             ("tags.Team", "got label key \"Team\"; labels on gcp start with a lowercase letter and contain only lowercase letters, digits, _ and -, up to 63"),
             ("tags.owner", "got label value \"Data Team\"; label values on gcp contain only lowercase letters, digits, _ and -, up to 63"),
@@ -405,9 +405,9 @@ public class InvalidConfigurationTests
              "ecid": {"acceptedGlobalNamespaces": {"ECID": {"requiredTransform": "x"}, "Email": "sha256"}}}
             """)),
             ("identityNamespaces.email_lc_sha256.acceptsAtributes", "is not a known field; did you mean \"acceptsAttributes\"?; allowed fields: acceptsAttributes, acceptsCustomNamespaces, transformation, acceptedGlobalNamespaces"),
-            ("identityNamespaces.1email", "is not a valid namespace name; expected a letter, then letters, digits or _, up to 64 characters"),
-            ("identityNamespaces.crm-id", "is not a valid namespace name; expected a letter, then letters, digits or _, up to 64 characters"),
-            ("identityNamespaces.phone", "got a JSON boolean; expected an object of options (or {})"),
+            ("identityNamespaces.1email", "got namespace name \"1email\"; expected a letter, then letters, digits or _, up to 64 characters"),
+            ("identityNamespaces.crm-id", "got namespace name \"crm-id\"; expected a letter, then letters, digits or _, up to 64 characters"),
+            ("identityNamespaces.phone", "got true (a JSON boolean); expected an object of options (or {})"),
             ("identityNamespaces.ecid.acceptedGlobalNamespaces.ECID.requiredTransform", "is not a known field; did you mean \"requiredTransformation\"?; allowed fields: requiredTransformation"),
             ("identityNamespaces.ecid.acceptedGlobalNamespaces.Email", "expected an object, {} or {\"requiredTransformation\": \"...\"}"));
         Add("too many identity namespaces", StreamingAws.With(("identityNamespaces", JsonSerializer.Serialize(Enumerable.Range(1, 21).ToDictionary(i => $"ns{i}", i => new { })))),
@@ -429,7 +429,7 @@ public class InvalidConfigurationTests
             ("customerDataFields[1].name", "\"region\" is used twice; field names must be unique"),
             ("customerDataFields[2].name", "got \"2fa\"; expected a letter, then letters, digits or _, up to 64 characters"),
             ("customerDataFields[3].name", "is required"),
-            ("customerDataFields[4]", "got a JSON string; expected an object with at least \"name\""));
+            ("customerDataFields[4]", "got \"plain\" (a JSON string); expected an object with at least \"name\""));
         Add("customer field type rules", StreamingAws.With(("customerDataFields", """
             [{"name": "limit", "type": "integer", "pattern": "^[0-9]+$"}, {"name": "flag", "type": "bool"}, {"name": "tier", "enum": []}]
             """)),
