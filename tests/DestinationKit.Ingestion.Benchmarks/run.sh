@@ -9,10 +9,12 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 duration=20
 build=1
+only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
+    --only) only="$2"; shift 2 ;;   # http | 64 | 8: run one scenario
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -38,6 +40,7 @@ fi
 app_dll="$root/app/DestinationKit.Ingestion/bin/Release/net10.0/DestinationKit.Ingestion.dll"
 bench_dll="$here/bin/Release/net10.0/DestinationKit.Ingestion.Benchmarks.dll"
 
+echo "== load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) (other processes on this machine share the 2 cores)"
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(dotnet --version), $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
 dotnet "$bench_dll" gen --out "$work/bodies" --bodies 1000 --profiles 100
 echo "== parse-only ceiling (System.Text.Json over the same bodies, one core)"
@@ -88,9 +91,9 @@ run() { # name path connections seconds
 echo "== warm-up"
 run "warm-up (not counted)" /v1/profiles 16 3 >/dev/null
 echo "== HTTP ceiling: /bench/parse-only reads and validates the body, stores nothing"
-run "http ceiling" /bench/parse-only 64 "$duration"
+[ -z "$only" ] || [ "$only" = http ] && run "http ceiling" /bench/parse-only 64 "$duration"
 echo "== the real endpoint: durable acknowledgement (group commit, fsync) then the asynchronous state"
-run "POST /v1/profiles" /v1/profiles 64 "$duration"
-run "POST /v1/profiles" /v1/profiles 8 "$duration"
+[ -z "$only" ] || [ "$only" = 64 ] && run "POST /v1/profiles" /v1/profiles 64 "$duration"
+[ -z "$only" ] || [ "$only" = 8 ] && run "POST /v1/profiles" /v1/profiles 8 "$duration"
 echo "== app peak RSS (VmHWM): $(awk '/VmHWM/{printf "%.0f MB", $2/1024}' "/proc/$app_pid/status")"
 echo "== data: $(du -sh "$work/data" | cut -f1) in $work/data (log.db + state.db), removed on exit"

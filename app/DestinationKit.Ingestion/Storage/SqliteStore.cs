@@ -214,7 +214,10 @@ public sealed partial class SqliteStore : IIngestionStore, IHostedService, IDisp
                 if (conn is null)
                 {
                     conn = Open(_logCs);
-                    Exec(conn, "PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=0;");
+                    // The state builder copies WAL pages back (a PASSIVE checkpoint each second, off this thread); the
+                    // writer's own automatic checkpoint then finds little left to copy and lets the WAL restart, so
+                    // the WAL stays near 16 MB instead of growing with the log.
+                    Exec(conn, "PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=4096; PRAGMA journal_size_limit=67108864;");
                     insert = conn.CreateCommand();
                     insert.CommandText = "INSERT INTO log(seq, tenant, received_ms, body) VALUES ($s, $t, $r, $b)";
                     insert.Parameters.Add("$s", SqliteType.Integer);
@@ -248,7 +251,7 @@ public sealed partial class SqliteStore : IIngestionStore, IHostedService, IDisp
                     batch[i].Completion.TrySetResult(first + i);
                 }
                 _applySignal.Set();
-                if (NowMs() - lastPrune > 60_000)
+                if (NowMs() - lastPrune > 10_000)
                 {
                     lastPrune = NowMs();
                     Prune(conn);
@@ -280,7 +283,7 @@ public sealed partial class SqliteStore : IIngestionStore, IHostedService, IDisp
             return;
         }
         using var cmd = conn.CreateCommand();
-        cmd.CommandText = "DELETE FROM log WHERE seq IN (SELECT seq FROM log WHERE seq <= $a AND received_ms < $c ORDER BY seq LIMIT 20000)";
+        cmd.CommandText = "DELETE FROM log WHERE seq IN (SELECT seq FROM log WHERE seq <= $a AND received_ms < $c ORDER BY seq LIMIT 2000)";
         cmd.Parameters.AddWithValue("$a", Volatile.Read(ref _appliedSeq));
         cmd.Parameters.AddWithValue("$c", NowMs() - (long)(_options.LogRetentionHours * 3_600_000));
         cmd.ExecuteNonQuery();
