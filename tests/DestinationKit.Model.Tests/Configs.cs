@@ -90,7 +90,7 @@ internal static class Configs
             ("encryption", "customer-managed"), ("encryptionKeyId", "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
             ("tags", """{"team": "data platform", "cost-center": "cc:42"}"""),
             ("profileFields", """[{"name": "email", "title": "Email"}, {"name": "loyalty.tier", "type": "string", "isRequired": true}]""")),
-        ["aws-s3-adobe-role"] = S3.With(("s3Access", "adobe-role"), ("region", "us-gov-west-1"), ("backfillHistoricalProfileData", "false")),
+        ["aws-s3-adobe-role"] = S3.With(("s3Access", "adobe-role"), ("region", "us-east-1"), ("backfillHistoricalProfileData", "false")),
         ["azure-blob"] = Blob.With(
             ("tenants", """["acme", "globex"]"""), ("infrastructureEncryption", "true"),
             ("fileFormat", """{"fileType": "json", "compression": "gzip", "maxFileRowCount": 1000000}""")),

@@ -128,13 +128,20 @@ public class ValidConfigurationTests
     }
 
     [Fact]
-    public void Aws_s3_with_adobe_role_in_a_gov_region()
+    public void Aws_s3_with_a_role_adobe_assumes()
     {
         var spec = ParseValid("aws-s3-adobe-role");
 
         Assert.Equal(S3AccessMode.AdobeRole, spec.S3Access);
-        Assert.Equal("us-gov-west-1", spec.Region);
+        Assert.Equal("us-east-1", spec.Region);
         Assert.False(spec.Aep.BackfillHistoricalProfileData);
+    }
+
+    [Fact]
+    public void Gov_regions_are_accepted()
+    {
+        Assert.Equal("us-gov-west-1", S3.With(("region", "us-gov-west-1")).Parse().Region);
+        Assert.Equal("cn-northwest-1", StreamingAws.With(("region", "cn-northwest-1")).Parse().Region);
     }
 
     [Fact]
