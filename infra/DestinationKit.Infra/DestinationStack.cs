@@ -1,6 +1,4 @@
-using System.Collections.Immutable;
-using System.Text.Json;
-using DestinationKit.Model.Aep;
+using DestinationKit.Infra.Targets;
 using DestinationKit.Model.Configuration;
 using DestinationKit.Model.Spec;
 using Pulumi;
@@ -9,7 +7,7 @@ namespace DestinationKit.Infra;
 
 /// <summary>The program, as a library type: the CLI runs it through Program.cs, the Automation API inline with the
 /// configuration it already holds. It reads the configuration once, validates it as a whole before creating
-/// anything, picks the target's component and exports the Destination SDK configuration.</summary>
+/// anything, hands the spec to its target's wiring (Targets/) and exports what that returns.</summary>
 public sealed class DestinationStack : Stack
 {
     public DestinationStack() : this(StackConfigurationReader.Read())
@@ -20,19 +18,20 @@ public sealed class DestinationStack : Stack
     {
         var spec = ParseOrFail(configuration);
         Target = Output.Create(DestinationSpecParser.TargetName(spec.Target));
-        switch (spec.Target)
+        var outputs = spec.Target switch
         {
-            case DestinationTarget.Dlz:
-                // The Data Landing Zone is Adobe's storage: nothing to create, only what AEP and the app need.
-                AepConfiguration = Output.Create(AepConfigurationBuilder.Build(spec, DeploymentFacts.None).ToJson());
-                IngestionSources = Output.CreateSecret(DlzSources(spec));
-                break;
-            default:
-                throw new RunException(
-                    $"destination:target: \"{DestinationSpecParser.TargetName(spec.Target)}\" is not yet supported by this version of the template; "
-                    + "supported now: dlz. Its component is on the roadmap (see README.md).");
-        }
+            DestinationTarget.Dlz => DlzTarget.Deploy(spec),
+            DestinationTarget.GcpGcs => GcsTarget.Deploy(spec),
+            _ => throw NotYetSupported(spec.Target),
+        };
+        AepConfiguration = outputs.AepConfiguration;
+        IngestionSources = Optional(outputs.IngestionSources);
+        Bucket = Optional(outputs.Bucket);
+        Credentials = Optional(outputs.Credentials);
     }
+
+    /// <summary>The targets whose components exist in this version; the others are validated but stop before any resource.</summary>
+    public static IReadOnlyList<DestinationTarget> SupportedTargets { get; } = [DestinationTarget.Dlz, DestinationTarget.GcpGcs];
 
     /// <summary>The Destination SDK objects to submit to Adobe (docs/aep-configuration.md).</summary>
     [Output("aepConfiguration")]
@@ -41,9 +40,24 @@ public sealed class DestinationStack : Stack
     [Output("target")]
     public Output<string> Target { get; private set; }
 
-    /// <summary>What the ingestion app reads exports from, per tenant. Secret: DLZ entries hold SAS URIs.</summary>
+    /// <summary>What the ingestion app reads exports from, per tenant. Secret: DLZ entries hold SAS URIs. Only dlz.</summary>
     [Output("ingestionSources")]
-    public Output<string> IngestionSources { get; private set; }
+    public Output<string?> IngestionSources { get; private set; }
+
+    /// <summary>The landing bucket AEP exports into. Only gcp-gcs.</summary>
+    [Output("bucket")]
+    public Output<string?> Bucket { get; private set; }
+
+    /// <summary>Secret JSON, per tenant id: what its AEP customer enters in the destination's connection form. Only gcp-gcs.</summary>
+    [Output("credentials")]
+    public Output<string?> Credentials { get; private set; }
+
+    private static RunException NotYetSupported(DestinationTarget target) => new(
+        $"destination:target: \"{DestinationSpecParser.TargetName(target)}\" is not yet supported by this version of the template; "
+        + $"supported now: {string.Join(", ", SupportedTargets.Select(DestinationSpecParser.TargetName))}. Its component is on the roadmap (see README.md).");
+
+    /// <summary>Null-valued outputs are left out of the stack's outputs by the Pulumi SDK.</summary>
+    private static Output<string?> Optional(Output<string>? output) => output?.Apply(value => (string?)value) ?? Output.Create((string?)null);
 
     private static DestinationSpec ParseOrFail(StackConfiguration configuration)
     {
@@ -57,8 +71,4 @@ public sealed class DestinationStack : Stack
             throw new RunException(e.Message);
         }
     }
-
-    private static string DlzSources(DestinationSpec spec) => JsonSerializer.Serialize(
-        spec.Tenants.Where(t => t.DlzSasUri is not null)
-            .ToImmutableSortedDictionary(t => t.Id, t => new { type = "dlz", sasUri = t.DlzSasUri!.Reveal() }, StringComparer.Ordinal));
 }

@@ -62,7 +62,7 @@ public class DestinationStackTests
         var (error, mocks) = await RunExpectingFailure(config);
 
         Assert.Empty(mocks.Created);
-        Assert.Equal("destination:target: \"aws-s3\" is not yet supported by this version of the template; supported now: dlz. "
+        Assert.Equal("destination:target: \"aws-s3\" is not yet supported by this version of the template; supported now: dlz, gcp-gcs. "
             + "Its component is on the roadmap (see README.md).", error.Message);
     }
 
@@ -84,7 +84,7 @@ public class DestinationStackTests
 
         Assert.True(await Output.IsSecretAsync(stack.IngestionSources));
         Assert.False(await Output.IsSecretAsync(stack.AepConfiguration));
-        using var sources = JsonDocument.Parse(await OutputUtilities.GetValueAsync(stack.IngestionSources));
+        using var sources = JsonDocument.Parse(await OutputUtilities.GetValueAsync(stack.IngestionSources) ?? "");
         var acme = Assert.Single(sources.RootElement.EnumerateObject());
         Assert.Equal("acme", acme.Name);
         Assert.Equal(SasUri, acme.Value.GetProperty("sasUri").GetString());
