@@ -16,7 +16,10 @@ public class TestApp : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-admin-key-0123456789abcdef";
 
-    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "dk-ingestion-tests", Guid.NewGuid().ToString("N"));
+    public string DataDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "dk-ingestion-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>Leave the data folder on disposal (a second app opens it: a restart).</summary>
+    public bool KeepData { get; init; }
 
     public Dictionary<string, string?> Settings { get; } = new();
 
@@ -65,7 +68,8 @@ public class TestApp : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing)
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (disposing && !KeepData)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             try
