@@ -131,7 +131,7 @@ public static class AepConfigurationBuilder
                 ["description"] = $"Your tenant id at {spec.Aep.DestinationName}; exports go to your own folder or container.",
                 ["type"] = "string",
                 ["isRequired"] = true,
-                ["pattern"] = "^[a-z0-9][a-z0-9-]{1,30}[a-z0-9]$",
+                ["pattern"] = "^(?!.*--)[a-z0-9][a-z0-9-]{1,30}[a-z0-9]$",
             });
             if (spec.AccountPerTenant)
             {

@@ -50,7 +50,7 @@ public static class StreamingTemplate
           {%- for a in p.attributes -%}
           "{{ a.key {{{Json}}} }}":
           {%- if a.value.value is not null -%}"{{ a.value.value {{{Json}}} }}"
-          {%- elseif a.value is map -%}null
+          {%- elseif a.value is map or a.value is null -%}null
           {%- else -%}"{{ a.value {{{Json}}} }}"
           {%- endif -%}
           {% if not loop.last %},{% endif %}

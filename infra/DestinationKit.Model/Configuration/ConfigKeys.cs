@@ -20,7 +20,8 @@ public static class ConfigKeys
 
     public static readonly ConfigKey NamePrefix = new("namePrefix", "string", "`aep`", "all",
         "Start of every generated resource name: 3–10 characters, lowercase letters and digits, starting with a "
-        + "letter. Names are the prefix, a purpose or tenant, and a stable 8-character hash of project, stack, "
+        + "letter; not `sthree` on AWS, and not starting with `goog` or containing `google` on Google Cloud (bucket "
+        + "name rules). Names are the prefix, a purpose or tenant, and a stable 8-character hash of project, stack, "
         + "target and region: deterministic, valid for each cloud, and distinct between stacks.");
 
     public static readonly ConfigKey Tenants = new("tenants", "JSON list", "(required)", "all",

@@ -58,7 +58,7 @@ public static partial class DestinationSpecParser
         if (name is null || mode is null) return null;
         description ??= mode == DestinationMode.Streaming
             ? $"Send AEP audience membership, identities and profile attributes to {name} in real time."
-            : $"Export AEP audiences as files to {name}'s landing storage, which {name} ingests.";
+            : $"Export AEP audiences as files into landing storage from which {name} ingests them.";
         return new AepSettings(name, description, category, link, namespaces, customerFields, profileFields, mapping, backfill);
     }
 

@@ -120,7 +120,11 @@ public static partial class DestinationSpecParser
         if (value is null) return null;
         if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps && uri.UserInfo.Length == 0)
             return uri;
-        fields.Error(field, $"got {ConfigReader.Quote(value)}; expected an absolute https:// URL without credentials");
+        // A URL with user info carries a credential: say what is wrong without repeating it.
+        var shown = Uri.TryCreate(value, UriKind.Absolute, out var parsed) && parsed.UserInfo.Length > 0
+            ? "a URL with credentials in it (not shown)"
+            : ConfigReader.Quote(value);
+        fields.Error(field, $"got {shown}; expected an absolute https:// URL without credentials");
         return null;
     }
 

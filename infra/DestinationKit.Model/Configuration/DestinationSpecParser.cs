@@ -67,7 +67,7 @@ public static partial class DestinationSpecParser
         var retention = ReadRetention(reader, target);
         var encryption = ReadEncryption(reader, target, cloud, region);
         var accountPerTenant = ReadAccountPerTenant(reader, target);
-        var s3Access = ReadS3Access(reader, target);
+        var s3Access = ReadS3Access(reader, target, region);
         var tags = ReadTags(reader, target, cloud);
         var fileFormat = ReadFileFormat(reader, mode);
         var batchExport = ReadBatchExport(reader, mode);
@@ -219,20 +219,25 @@ public static partial class DestinationSpecParser
         ["adobe-role"] = S3AccessMode.AdobeRole,
     };
 
-    private static S3AccessMode ReadS3Access(ConfigReader reader, DestinationTarget? target)
+    private static S3AccessMode ReadS3Access(ConfigReader reader, DestinationTarget? target, string? region)
     {
         if (target is not null && target != DestinationTarget.AwsS3)
         {
             reader.RejectIfSet(ConfigKeys.S3Access, $"by target {TargetName(target.Value)} (only aws-s3)");
             return S3AccessMode.IamUser;
         }
-        return reader.Choice(ConfigKeys.S3Access, S3AccessModes) ?? S3AccessMode.IamUser;
+        var access = reader.Choice(ConfigKeys.S3Access, S3AccessModes) ?? S3AccessMode.IamUser;
+        // Adobe's account lives in the commercial partition; roles in other partitions cannot trust it.
+        if (access == S3AccessMode.AdobeRole && region is not null && Permissions.AwsPolicies.Partition(region) != "aws")
+            reader.Error(ConfigKeys.S3Access.Name, $"got \"adobe-role\" in region {region}, whose partition ({Permissions.AwsPolicies.Partition(region)}) "
+                + "cannot trust Adobe's commercial AWS account; use iam-user");
+        return access;
     }
 
     [GeneratedRegex("^[a-z][a-z0-9]{2,9}$")]
     private static partial Regex NamePrefixPattern();
 
-    [GeneratedRegex(@"^(us|eu|ap|sa|ca|me|af|il|mx|cn)(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-\d{1,2}$")]
+    [GeneratedRegex(@"^(us|eu|eusc|ap|sa|ca|me|af|il|mx|cn)(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-\d{1,2}$")]
     private static partial Regex AwsRegionPattern();
 
     [GeneratedRegex("^[a-z][a-z0-9]{3,29}$")]

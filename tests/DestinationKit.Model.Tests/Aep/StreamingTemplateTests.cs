@@ -212,6 +212,7 @@ public class StreamingTemplateTests
                 ["predefinedNumber"] = 1815,
                 ["predefinedDecimal"] = 12.5,
                 ["predefinedBoolean"] = false,
+                ["predefinedNull"] = null,
             });
 
         var output = RenderValid(spec, Input(spec, profile), aliases: null);
@@ -219,7 +220,7 @@ public class StreamingTemplateTests
         // Values arrive as strings (the contract's attribute values), absent ones as null.
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""
             {"freeform":"Ada","freeformAbsent":null,"freeformNull":null,"freeformNumber":"42","freeformBoolean":"true","freeformEmpty":"",
-             "predefined":"Lovelace","predefinedNumber":"1815","predefinedDecimal":"12.5","predefinedBoolean":"false"}
+             "predefined":"Lovelace","predefinedNumber":"1815","predefinedDecimal":"12.5","predefinedBoolean":"false","predefinedNull":null}
             """), output["profiles"]![0]!["attributes"]), output.ToJsonString());
     }
 

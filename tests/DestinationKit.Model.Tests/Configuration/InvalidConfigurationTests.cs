@@ -263,6 +263,8 @@ public class InvalidConfigurationTests
             ("s3Access", "is not used by target gcp-gcs (only aws-s3); remove it"));
         Add("s3Access misspelt", S3.With(("s3Access", "adobe_role")),
             ("s3Access", "got \"adobe_role\"; allowed: iam-user, adobe-role; did you mean \"adobe-role\"?"));
+        Add("adobe-role outside the commercial partition", S3.With(("s3Access", "adobe-role"), ("region", "cn-north-1")),
+            ("s3Access", "got \"adobe-role\" in region cn-north-1, whose partition (aws-cn) cannot trust Adobe's commercial AWS account; use iam-user"));
 
         // ---- OAuth 2.0 ----
         Add("auth misspelt", StreamingAws.With(("auth", "oauth")),
@@ -281,7 +283,7 @@ public class InvalidConfigurationTests
              "tokenUrl": "/oauth2/token", "audience": "", "tokenLifetimeSeconds": 3600}
             """)),
             ("oauth2.issuerUrl", "got \"http://login.example.test/\"; expected an absolute https:// URL without credentials"),
-            ("oauth2.jwksUri", "got \"https://user:pw@login.example.test/jwks\"; expected an absolute https:// URL without credentials"),
+            ("oauth2.jwksUri", "got a URL with credentials in it (not shown); expected an absolute https:// URL without credentials"),
             ("oauth2.tokenUrl", "got \"/oauth2/token\"; expected an absolute https:// URL without credentials"),
             ("oauth2.audience", "is empty; it is required with issuer external, which needs issuerUrl, jwksUri, tokenUrl and audience"),
             ("oauth2.tokenLifetimeSeconds", "is set by the external issuer, not here; remove it"));

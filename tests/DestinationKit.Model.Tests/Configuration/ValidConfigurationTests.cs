@@ -58,7 +58,7 @@ public class ValidConfigurationTests
         Assert.Empty(spec.Tags);
 
         var aep = spec.Aep;
-        Assert.Equal("Export AEP audiences as files to Acme Audiences's landing storage, which Acme Audiences ingests.", aep.Description);
+        Assert.Equal("Export AEP audiences as files into landing storage from which Acme Audiences ingests them.", aep.Description);
         Assert.Equal("cloudStorage", aep.Category);
         Assert.Null(aep.DocumentationLink);
         Assert.Empty(aep.IdentityNamespaces);
