@@ -82,6 +82,32 @@ public sealed class ProfilesTests(TestApp app) : IClassFixture<TestApp>
     }
 
     [Fact]
+    public async Task Updates_of_one_identity_within_one_batch_resolve_like_one_by_one()
+    {
+        var client = app.ClientFor("batch");
+        app.Store.PauseApplier(); // both requests land in one state transaction
+        try
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/v1/profiles", Json.Profiles(
+                Json.Profile("e", "twice", Json.Member("a", "realized", "2024-02-02T00:00:00Z"), """{"name":"first"}"""),
+                Json.Profile("e", "twice", Json.Member("a", "exited", "2024-02-01T00:00:00Z"), """{"name":"second"}""")))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/v1/profiles", Json.Profiles(
+                Json.Profile("e", "twice", Json.Member("b", "realized", "2024-03-01T00:00:00Z"), """{"name":"third"}"""),
+                Json.Profile("e", "twice", Json.Member("b", "exited", "2024-03-01T00:00:00Z"), """{"name":"fourth"}""")))).StatusCode);
+        }
+        finally
+        {
+            app.Store.ResumeApplier();
+        }
+        await app.CaughtUpAsync();
+        var profile = await ProfileAsync(client, "e", "twice");
+        var ups = profile.GetProperty("audiences").GetProperty("ups");
+        Assert.Equal("realized", ups.GetProperty("a").GetProperty("status").GetString()); // newer time wins
+        Assert.Equal("exited", ups.GetProperty("b").GetProperty("status").GetString());   // equal times: exited wins
+        Assert.Equal("fourth", profile.GetProperty("attributes").GetProperty("name").GetString()); // equal times: the later record
+    }
+
+    [Fact]
     public async Task Without_qualifiedAt_the_receive_time_orders_the_update()
     {
         var client = app.ClientFor("noqual");
