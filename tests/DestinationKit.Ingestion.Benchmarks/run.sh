@@ -49,7 +49,7 @@ dotnet "$bench_dll" parse --dir "$work/bodies" --seconds 5
 key="$(dotnet "$app_dll" keys create --tenant bench --Ingestion:DataDirectory="$work/data" | tail -1)"
 export DOTNET_gcServer="${DOTNET_gcServer:-0}"
 dotnet "$app_dll" --urls "$url" --Ingestion:DataDirectory="$work/data" --Ingestion:EnableParseOnlyEndpoint=true \
-  --Logging:LogLevel:Default=Warning --Logging:Console:FormatterName=simple >"$work/app.log" 2>&1 &
+  --Logging:LogLevel:Default=Warning --Logging:Console:FormatterName=simple ${APP_ARGS:-} >"$work/app.log" 2>&1 &
 app_pid=$!
 for _ in $(seq 1 100); do curl -sf "$url/health/ready" >/dev/null && break; sleep 0.2; done
 curl -sf "$url/health/ready" >/dev/null || { cat "$work/app.log"; exit 1; }

@@ -312,6 +312,11 @@ public sealed partial class SqliteStore : IIngestionStore, IHostedService, IDisp
 
     private void ApplierLoop()
     {
+        if (_options.ApplierNice != 0 && OperatingSystem.IsLinux())
+        {
+            // Linux nice values are per thread: the state builder yields the CPU to the acknowledgement path.
+            _ = NativeMethods.setpriority(0, 0, _options.ApplierNice);
+        }
         try
         {
             ApplierLoopCore();
@@ -415,7 +420,7 @@ public sealed partial class SqliteStore : IIngestionStore, IHostedService, IDisp
         {
             _commits.TryDequeue(out _);
         }
-        if (NowMs() - _lastWalCheckpoint > 1000)
+        if (NowMs() - _lastWalCheckpoint > 250)
         {
             _lastWalCheckpoint = NowMs();
             Exec(_applyLogConn!, "PRAGMA wal_checkpoint(PASSIVE);");
@@ -964,6 +969,13 @@ public sealed partial class SqliteStore : IIngestionStore, IHostedService, IDisp
     }
 
     private static long NowMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    private static class NativeMethods
+    {
+        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+        [System.Runtime.InteropServices.DefaultDllImportSearchPaths(System.Runtime.InteropServices.DllImportSearchPath.SafeDirectories)]
+        internal static extern int setpriority(int which, int who, int prio);
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Store opened in {DataDirectory}: log at {DurableSequence}, state applied to {AppliedSequence}")]
     private static partial void LogStarted(ILogger logger, string dataDirectory, long durableSequence, long appliedSequence);
