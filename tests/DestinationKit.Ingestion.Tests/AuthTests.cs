@@ -360,7 +360,7 @@ public sealed class ExternalIssuerTests : IDisposable
         _ec.Dispose();
     }
 
-    private string Mint(string audience = "ingest-api", ECDsa? key = null, string claim = "org")
+    private string Mint(string audience = "ingest-api", ECDsa? key = null, string claim = "org", string? kid = "ext-1")
     {
         var now = DateTime.UtcNow;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
@@ -371,7 +371,7 @@ public sealed class ExternalIssuerTests : IDisposable
             NotBefore = now,
             Expires = now.AddMinutes(10),
             Claims = new Dictionary<string, object> { [claim] = "ext-tenant" },
-            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(key ?? _ec) { KeyId = "ext-1" }, SecurityAlgorithms.EcdsaSha256),
+            SigningCredentials = new SigningCredentials(new ECDsaSecurityKey(key ?? _ec) { KeyId = kid }, SecurityAlgorithms.EcdsaSha256),
         });
     }
 
@@ -386,6 +386,14 @@ public sealed class ExternalIssuerTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, (await _app.ClientFor("ext-tenant").GetAsync("/v1/profiles/e/x")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, await PostAsync(Mint()));
         Assert.Equal(1, _jwksFetches); // cached
+    }
+
+    [Fact]
+    public async Task External_tokens_without_a_kid_are_checked_against_the_issuers_keys()
+    {
+        using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(Mint(kid: null)));
+        Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(Mint(kid: null, key: other)));
     }
 
     [Fact]

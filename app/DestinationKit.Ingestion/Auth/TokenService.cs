@@ -133,7 +133,7 @@ public sealed partial class TokenService : IDisposable
             RequireExpirationTime = true,
             RequireSignedTokens = true,
             ClockSkew = TimeSpan.FromSeconds(_options.ClockSkewSeconds),
-            TryAllIssuerSigningKeys = false,
+            TryAllIssuerSigningKeys = true, // tokens without a kid (some issuers omit it) are tried against every key of that issuer
         };
         var result = await _handler.ValidateTokenAsync(token, parameters).ConfigureAwait(false);
         if (!result.IsValid)
