@@ -29,6 +29,8 @@ public class TestApp : WebApplicationFactory<Program>
     {
         builder.UseSetting("Ingestion:DataDirectory", DataDirectory);
         builder.UseSetting("Admin:ApiKey", AdminKey);
+        // Many apps run in parallel here: the state builder gets its fair share of the CPU so waits stay short.
+        builder.UseSetting("Ingestion:ApplierNice", "0");
         builder.UseSetting("Logging:Console:FormatterName", "simple");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (k, v) in Settings)
