@@ -1,5 +1,11 @@
 using DestinationKit.Ingestion;
 using DestinationKit.Ingestion.Auth;
+using DestinationKit.Ingestion.Batch;
+
+if (BatchCli.IsCommand(args))
+{
+    return await BatchCli.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
+}
 
 if (AdminCli.IsCommand(args))
 {
