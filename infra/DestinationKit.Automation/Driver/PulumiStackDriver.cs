@@ -33,9 +33,9 @@ public sealed class PulumiStackDriver(PulumiDriverOptions? options = null) : ISt
         Configure(args);
         try
         {
-            var stack = create
-                ? await LocalWorkspace.CreateOrSelectStackAsync(args, cancellationToken).ConfigureAwait(false)
-                : await LocalWorkspace.SelectStackAsync(args, cancellationToken).ConfigureAwait(false);
+            var stack = await WithCli(() => create
+                ? LocalWorkspace.CreateOrSelectStackAsync(args, cancellationToken)
+                : LocalWorkspace.SelectStackAsync(args, cancellationToken)).ConfigureAwait(false);
             return new PulumiDriverStack(stack);
         }
         catch (StackNotFoundException e)
@@ -68,7 +68,20 @@ public sealed class PulumiStackDriver(PulumiDriverOptions? options = null) : ISt
     {
         var workspaceOptions = new LocalWorkspaceOptions { ProjectSettings = new ProjectSettings(_options.ProjectName, ProjectRuntimeName.Dotnet) };
         Configure(workspaceOptions);
-        return await LocalWorkspace.CreateAsync(workspaceOptions, cancellationToken).ConfigureAwait(false);
+        return await WithCli(() => LocalWorkspace.CreateAsync(workspaceOptions, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>The Automation API starts the <c>pulumi</c> executable; without it, say so in one line.</summary>
+    private static async Task<T> WithCli<T>(Func<Task<T>> run)
+    {
+        try
+        {
+            return await run().ConfigureAwait(false);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("the Pulumi CLI (`pulumi`) could not be started: install it and put it on PATH (see docs/automation.md)", e);
+        }
     }
 
     private void Configure(LocalWorkspaceOptions workspaceOptions)
