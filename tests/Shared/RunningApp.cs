@@ -4,10 +4,12 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
+using System.Text.Json;
 
-namespace DestinationKit.Ingestion.Tests;
+namespace DestinationKit.Testing;
 
-/// <summary>The real app (its built dll under dotnet exec) on a loopback port, with its own data folder.</summary>
+/// <summary>The real ingestion app (its built dll under dotnet exec) on a loopback port, with its own data folder.
+/// Shared by the test projects that need the app out of process (linked into each; see their csproj).</summary>
 public sealed class RunningApp : IAsyncDisposable
 {
     public const string AdminKey = "oop-admin-key-0123456789abcdef";
@@ -132,8 +134,8 @@ public sealed class RunningApp : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            var freshness = (await (await client.GetAsync("/health/ready")).ReadAsync()).GetProperty("freshness");
-            if (freshness.GetProperty("pendingRequests").GetInt64() == 0)
+            using var ready = JsonDocument.Parse(await (await client.GetAsync("/health/ready")).Content.ReadAsStringAsync());
+            if (ready.RootElement.GetProperty("freshness").GetProperty("pendingRequests").GetInt64() == 0)
             {
                 return;
             }
