@@ -37,7 +37,8 @@ public sealed class GcsLandingStore : ILandingStore
             }
             yield return new LandingFile(o.Name[_prefix.Length..], (long)(o.Size ?? 0),
                 o.Generation?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? o.ETag ?? "",
-                o.UpdatedDateTimeOffset ?? DateTimeOffset.MinValue);
+                DateTimeOffset.TryParse(o.UpdatedRaw, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var updated)
+                    ? updated : DateTimeOffset.MinValue);
         }
     }
 
