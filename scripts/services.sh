@@ -167,6 +167,11 @@ start() { # prints "started" when it had to start something, "running" when all 
     install_packages
     for name in "${started[@]}"; do
       stop_one "$name"
+      if answers "$name"; then
+        say "the port of $name answers, but not a process this script started (another checkout's services?);" \
+          "stop those, or choose other ports (DK_S3_PORT, DK_AZURITE_BLOB_PORT, DK_SFTP_PORT)"
+        exit 1
+      fi
       "start_$name"
     done
     local deadline=$((SECONDS + 90))

@@ -50,6 +50,13 @@ done
   printf '\n] } }\n'
 } > artifacts/test.slnf
 
+# Local stand-ins of the cloud stores (Azurite, s3rver, sftp; docs/local-services.md): started unless they already run,
+# stopped at the end when this run started them; the tests find them through the variables of the env file.
+scripts/services.sh acquire $$
+trap 'scripts/services.sh release $$' EXIT
+# shellcheck source=/dev/null
+source artifacts/services/env
+
 dotnet build artifacts/test.slnf -c "$configuration" -nologo -v quiet
 
 set +e

@@ -6,6 +6,7 @@ using DestinationKit.Ingestion.Infrastructure;
 using DestinationKit.Ingestion.Profiles;
 using DestinationKit.Ingestion.Query;
 using DestinationKit.Ingestion.Storage;
+using DestinationKit.Ingestion.Storage.Cloud;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -35,6 +36,7 @@ public static class IngestionApp
         services.AddSingleton<IAudienceStore>(sp => sp.GetRequiredService<IIngestionStore>());
         services.AddSingleton<IStoreHealth>(sp => sp.GetRequiredService<IIngestionStore>());
         services.AddHostedService(sp => sp.GetRequiredService<SqliteStore>());
+        services.AddCloudSinks(); // Ingestion:Sink = s3 | blob | gcs: the bucket takes the log, SQLite the projection
         services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<IngestionOptions>>().Value;

@@ -8,6 +8,18 @@ public sealed class IngestionOptions
     /// <summary>Folder of the SQLite files; relative paths are resolved against the content root.</summary>
     public string DataDirectory { get; set; } = "data";
 
+    /// <summary>
+    /// Where accepted requests are made durable: <c>sqlite</c> (the local disk), <c>s3</c>, <c>blob</c> or <c>gcs</c>
+    /// (the bucket, with the queryable state as a local projection; docs/app.md, "Sinks"), set up in the section of that name.
+    /// </summary>
+    public string Sink { get; set; } = "sqlite";
+
+    public Storage.Cloud.S3SinkOptions S3 { get; set; } = new();
+
+    public Storage.Cloud.BlobSinkOptions Blob { get; set; } = new();
+
+    public Storage.Cloud.GcsSinkOptions Gcs { get; set; } = new();
+
     /// <summary>Largest accepted request body of <c>POST /v1/profiles</c>; larger bodies answer 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 32L * 1024 * 1024;
 
