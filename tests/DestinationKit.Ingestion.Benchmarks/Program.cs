@@ -6,7 +6,8 @@ using System.Text.Json;
 using DestinationKit.Ingestion.Profiles;
 
 // gen   --out DIR [--bodies 1000] [--profiles 100] [--seed 1]   write contract-v1 bodies body-NNNN.json
-// parse --dir DIR [--seconds 5]                                  the parse-only ceiling over the same bodies
+// parse --dir DIR [--seconds 5]
+// batch gen|parse|ingest|upload ...                              the batch reader's benchmark (BatchBenchmark.cs, batch-run.sh)                                  the parse-only ceiling over the same bodies
 var command = args.Length > 0 ? args[0] : "help";
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 for (var i = 1; i + 1 < args.Length; i += 2)
@@ -17,6 +18,8 @@ string Opt(string name, string fallback) => options.TryGetValue(name, out var v)
 
 switch (command)
 {
+    case "batch":
+        return await DestinationKit.Ingestion.Benchmarks.BatchBenchmark.RunAsync(args[1..]);
     case "gen":
         return Generate(Opt("out", "bodies"), int.Parse(Opt("bodies", "1000"), CultureInfo.InvariantCulture),
             int.Parse(Opt("profiles", "100"), CultureInfo.InvariantCulture), int.Parse(Opt("seed", "1"), CultureInfo.InvariantCulture));

@@ -234,6 +234,11 @@ public sealed partial class BatchIngestor(IRequestLog log, BatchLedger ledger, I
                 {
                     input = inflated = new CountingStream(new GZipStream(input, CompressionMode.Decompress));
                 }
+                if (name.FileType != ExportFileType.Parquet)
+                {
+                    // Reading and decompressing run ahead on another thread while this one parses.
+                    input = new ReadAheadStream(input);
+                }
                 await using (input.ConfigureAwait(false))
                 {
                     switch (name.FileType)

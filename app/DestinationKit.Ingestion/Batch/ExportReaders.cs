@@ -285,14 +285,14 @@ internal static class CsvExportReader
         switch (role.Type)
         {
             case ColumnType.Number:
-                if (Utf8Parser.TryParse(value, out long l, out var used) && used == value.Length)
+                if (IsJsonNumber(value))
                 {
-                    Utf8Formatter.TryFormat(l, scratch, out var n);
-                    builder.Attribute(role.Name, ValueKind.Number, scratch[..n]);
+                    builder.Attribute(role.Name, ValueKind.Number, value);
                     return null;
                 }
                 if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
                 {
+                    // Spark writes numbers in JSON's grammar; other forms (+1, .5, 1.) are normalised.
                     d.TryFormat(scratch, out var n, "R", CultureInfo.InvariantCulture);
                     builder.Attribute(role.Name, ValueKind.Number, scratch[..n]);
                     return null;
@@ -325,6 +325,55 @@ internal static class CsvExportReader
                     return null;
                 }
         }
+    }
+
+    /// <summary>Whether the text is a number as JSON writes one: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?</summary>
+    internal static bool IsJsonNumber(ReadOnlySpan<byte> s)
+    {
+        var i = 0;
+        if (i < s.Length && s[i] == '-')
+        {
+            i++;
+        }
+        if (i >= s.Length || !char.IsAsciiDigit((char)s[i]) || (s[i] == '0' && i + 1 < s.Length && char.IsAsciiDigit((char)s[i + 1])))
+        {
+            return false;
+        }
+        while (i < s.Length && char.IsAsciiDigit((char)s[i]))
+        {
+            i++;
+        }
+        if (i < s.Length && s[i] == '.')
+        {
+            i++;
+            var start = i;
+            while (i < s.Length && char.IsAsciiDigit((char)s[i]))
+            {
+                i++;
+            }
+            if (i == start)
+            {
+                return false;
+            }
+        }
+        if (i < s.Length && (s[i] == 'e' || s[i] == 'E'))
+        {
+            i++;
+            if (i < s.Length && (s[i] == '+' || s[i] == '-'))
+            {
+                i++;
+            }
+            var start = i;
+            while (i < s.Length && char.IsAsciiDigit((char)s[i]))
+            {
+                i++;
+            }
+            if (i == start)
+            {
+                return false;
+            }
+        }
+        return i == s.Length;
     }
 
     private static string Text(ReadOnlySpan<byte> value) => Encoding.UTF8.GetString(value.Length > 64 ? value[..64] : value);

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text;
 using System.Text.Unicode;
 
 namespace DestinationKit.Ingestion.Batch;
@@ -11,25 +12,25 @@ public enum ValueKind : byte { Null, String, Number, True, False }
 /// Turns export rows into contract-v1 request bodies (docs/contract/profiles-v1.md), the records the streaming path
 /// logs too: one profile per row, with its identities, its membership of the file's audience (status and the export
 /// time as <c>qualifiedAt</c>) and its attributes. A row is collected first (its bytes copied into a scratch buffer),
-/// checked against the contract's rules, and only then written, so a bad row never reaches a body.
+/// checked against the contract's rules, and only then written, so a bad row never reaches a body. The JSON is written
+/// as UTF-8 directly (non-ASCII as is, only the quote, backslash and control characters escaped): the fragments that
+/// repeat, names and the membership, are encoded once per file.
 /// </summary>
 internal sealed class ProfileBodyBuilder
 {
-    private static readonly JsonWriterOptions WriterOptions = new()
-    {
-        // Non-ASCII stays UTF-8 (the body is never embedded in HTML); the parser reads both forms.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        SkipValidation = true,
-    };
+    /// <summary>A name as a JSON string (names are few and known: System.Text.Json escapes them).</summary>
+    private static string Quoted(string name) => JsonSerializer.Serialize(name, QuotedOptions);
+
+    private static readonly JsonSerializerOptions QuotedOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly int _profilesPerBody;
-    private readonly JsonEncodedText _audienceNamespace;
-    private readonly JsonEncodedText _audienceId;
-    private readonly string _qualifiedAt;
-    private readonly List<JsonEncodedText> _names = [];
+    private readonly byte[] _realized;
+    private readonly byte[] _existing;
+    private readonly byte[] _exited;
+    private readonly List<string> _names = [];
+    private readonly List<byte[]> _nameBytes = [];
     private readonly Dictionary<string, int> _nameIndex = new(StringComparer.Ordinal);
     private readonly ArrayBufferWriter<byte> _body = new(1 << 18);
-    private readonly Utf8JsonWriter _json;
 
     private byte[] _scratch = new byte[4096];
     private int _scratchUsed;
@@ -41,10 +42,12 @@ internal sealed class ProfileBodyBuilder
     public ProfileBodyBuilder(string audienceNamespace, string audienceId, DateTimeOffset exportTime, int profilesPerBody)
     {
         _profilesPerBody = profilesPerBody;
-        _audienceNamespace = JsonEncodedText.Encode(audienceNamespace, WriterOptions.Encoder);
-        _audienceId = JsonEncodedText.Encode(audienceId, WriterOptions.Encoder);
-        _qualifiedAt = exportTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
-        _json = new Utf8JsonWriter(_body, WriterOptions);
+        var qualifiedAt = exportTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        byte[] Membership(string status) => Encoding.UTF8.GetBytes(
+            "},\"audiences\":{" + Quoted(audienceNamespace) + ":{" + Quoted(audienceId) + ":{\"status\":\"" + status + "\",\"qualifiedAt\":\"" + qualifiedAt + "\"}}}");
+        _realized = Membership("realized");
+        _existing = Membership("existing");
+        _exited = Membership("exited");
     }
 
     /// <summary>Profiles in the body being built.</summary>
@@ -58,7 +61,8 @@ internal sealed class ProfileBodyBuilder
         if (!_nameIndex.TryGetValue(name, out var index))
         {
             index = _names.Count;
-            _names.Add(JsonEncodedText.Encode(name, WriterOptions.Encoder));
+            _names.Add(name);
+            _nameBytes.Add(Encoding.UTF8.GetBytes(Quoted(name)));
             _nameIndex[name] = index;
         }
         return index;
@@ -142,14 +146,8 @@ internal sealed class ProfileBodyBuilder
             }
         }
 
-        if (_profiles == 0)
-        {
-            _json.WriteStartObject();
-            _json.WriteNumber("schemaVersion"u8, 1);
-            _json.WriteStartArray("profiles"u8);
-        }
-        _json.WriteStartObject();
-        _json.WriteStartObject("identities"u8);
+        // The profile, written as UTF-8 directly: the fragments that repeat are encoded once.
+        Append(_profiles == 0 ? "{\"schemaVersion\":1,\"profiles\":[{\"identities\":{"u8 : ",{\"identities\":{"u8);
         for (var i = 0; i < _identities.Count; i++)
         {
             var ns = _identities[i].Name;
@@ -162,55 +160,120 @@ internal sealed class ProfileBodyBuilder
             {
                 continue;
             }
-            _json.WriteStartArray(_names[ns]);
+            if (i > 0)
+            {
+                Append(","u8);
+            }
+            Append(_nameBytes[ns]);
+            Append(":["u8);
+            var first = true;
             for (var j = i; j < _identities.Count; j++)
             {
                 if (_identities[j].Name == ns)
                 {
-                    _json.WriteStringValue(Bytes(_identities[j].Offset, _identities[j].Length));
+                    if (!first)
+                    {
+                        Append(","u8);
+                    }
+                    first = false;
+                    AppendString(Bytes(_identities[j].Offset, _identities[j].Length));
                 }
             }
-            _json.WriteEndArray();
+            Append("]"u8);
         }
-        _json.WriteEndObject();
-        _json.WriteStartObject("audiences"u8);
-        _json.WriteStartObject(_audienceNamespace);
-        _json.WriteStartObject(_audienceId);
-        _json.WriteString("status"u8, status);
-        _json.WriteString("qualifiedAt"u8, _qualifiedAt);
-        _json.WriteEndObject();
-        _json.WriteEndObject();
-        _json.WriteEndObject();
+        Append(status.SequenceEqual("exited"u8) ? _exited : status.SequenceEqual("existing"u8) ? _existing : _realized);
         if (_attributes.Count > 0)
         {
-            _json.WriteStartObject("attributes"u8);
-            foreach (var (name, kind, offset, length) in _attributes)
+            Append(",\"attributes\":{"u8);
+            for (var a = 0; a < _attributes.Count; a++)
             {
-                _json.WritePropertyName(_names[name]);
+                var (name, kind, offset, length) = _attributes[a];
+                if (a > 0)
+                {
+                    Append(","u8);
+                }
+                Append(_nameBytes[name]);
+                Append(":"u8);
                 switch (kind)
                 {
                     case ValueKind.String:
-                        _json.WriteStringValue(Bytes(offset, length));
+                        AppendString(Bytes(offset, length));
                         break;
                     case ValueKind.Number:
-                        _json.WriteRawValue(Bytes(offset, length), skipInputValidation: true);
+                        Append(Bytes(offset, length));
                         break;
                     case ValueKind.True:
-                        _json.WriteBooleanValue(true);
+                        Append("true"u8);
                         break;
                     case ValueKind.False:
-                        _json.WriteBooleanValue(false);
+                        Append("false"u8);
                         break;
                     default:
-                        _json.WriteNullValue();
+                        Append("null"u8);
                         break;
                 }
             }
-            _json.WriteEndObject();
+            Append("}"u8);
         }
-        _json.WriteEndObject();
+        Append("}"u8);
         _profiles++;
         return null;
+    }
+
+    private static readonly SearchValues<byte> NeedsEscape = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Select(b => (byte)b), (byte)'"', (byte)'\\']);
+
+    private void Append(ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(_body.GetSpan(bytes.Length));
+        _body.Advance(bytes.Length);
+    }
+
+    /// <summary>A JSON string: quotes, and escapes for the quote, the backslash and control characters (the text is valid UTF-8).</summary>
+    private void AppendString(ReadOnlySpan<byte> utf8)
+    {
+        var span = _body.GetSpan(utf8.Length * 6 + 2);
+        span[0] = (byte)'"';
+        var w = 1;
+        while (true)
+        {
+            var k = utf8.IndexOfAny(NeedsEscape);
+            if (k < 0)
+            {
+                utf8.CopyTo(span[w..]);
+                w += utf8.Length;
+                break;
+            }
+            utf8[..k].CopyTo(span[w..]);
+            w += k;
+            var c = utf8[k];
+            span[w++] = (byte)'\\';
+            switch (c)
+            {
+                case (byte)'"' or (byte)'\\':
+                    span[w++] = c;
+                    break;
+                case (byte)'\n':
+                    span[w++] = (byte)'n';
+                    break;
+                case (byte)'\r':
+                    span[w++] = (byte)'r';
+                    break;
+                case (byte)'\t':
+                    span[w++] = (byte)'t';
+                    break;
+                default:
+                    span[w++] = (byte)'u';
+                    span[w++] = (byte)'0';
+                    span[w++] = (byte)'0';
+                    span[w++] = (byte)"0123456789abcdef"[c >> 4];
+                    span[w++] = (byte)"0123456789abcdef"[c & 15];
+                    break;
+            }
+            utf8 = utf8[(k + 1)..];
+        }
+        span[w++] = (byte)'"';
+        _body.Advance(w);
     }
 
     /// <summary>The finished body and its profile count, or null when it holds no profile; starts a new body.</summary>
@@ -220,13 +283,10 @@ internal sealed class ProfileBodyBuilder
         {
             return null;
         }
-        _json.WriteEndArray();
-        _json.WriteEndObject();
-        _json.Flush();
+        Append("]}"u8);
         var body = _body.WrittenSpan.ToArray();
         var profiles = _profiles;
         _body.ResetWrittenCount();
-        _json.Reset(_body);
         _profiles = 0;
         return (body, profiles);
     }

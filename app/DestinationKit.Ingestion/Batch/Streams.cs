@@ -124,3 +124,184 @@ internal sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream res
         await base.DisposeAsync().ConfigureAwait(false);
     }
 }
+
+/// <summary>
+/// Reads its source ahead on another thread, a few buffers deep, so that reading and decompressing overlap with
+/// parsing (two cores do both at once). Memory is bounded: <c>depth</c> buffers of <c>bufferSize</c> bytes.
+/// An error of the source surfaces at the read that reaches it.
+/// </summary>
+internal sealed class ReadAheadStream : Stream
+{
+    private readonly Stream _source;
+    private readonly System.Threading.Channels.Channel<(byte[] Buffer, int Length)> _filled;
+    private readonly System.Threading.Channels.Channel<byte[]> _free;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _producer;
+    private byte[]? _current;
+    private int _offset;
+    private int _length;
+    private bool _done;
+
+    public ReadAheadStream(Stream source, int bufferSize = 1 << 18, int depth = 4)
+    {
+        _source = source;
+        _filled = System.Threading.Channels.Channel.CreateBounded<(byte[], int)>(depth);
+        _free = System.Threading.Channels.Channel.CreateUnbounded<byte[]>();
+        for (var i = 0; i < depth + 1; i++)
+        {
+            _free.Writer.TryWrite(new byte[bufferSize]);
+        }
+        _producer = Task.Run(ProduceAsync);
+    }
+
+    private async Task ProduceAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var buffer = await _free.Reader.ReadAsync(_stop.Token).ConfigureAwait(false);
+                var n = 0;
+                while (n < buffer.Length)
+                {
+                    var read = await _source.ReadAsync(buffer.AsMemory(n), _stop.Token).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+                    n += read;
+                }
+                if (n > 0)
+                {
+                    await _filled.Writer.WriteAsync((buffer, n), _stop.Token).ConfigureAwait(false);
+                }
+                if (n < buffer.Length)
+                {
+                    _filled.Writer.TryComplete();
+                    return;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            _filled.Writer.TryComplete(ex);
+        }
+    }
+
+    public override int Read(Span<byte> buffer)
+    {
+        if ((_current is null || _offset == _length) && !EnsureData(sync: true).AsTask().GetAwaiter().GetResult())
+        {
+            return 0;
+        }
+        return Take(buffer);
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_current is null || _offset == _length)
+        {
+            if (!await EnsureData(sync: false).ConfigureAwait(false))
+            {
+                return 0;
+            }
+        }
+        return Take(buffer.Span);
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    private int Take(Span<byte> buffer)
+    {
+        var n = Math.Min(buffer.Length, _length - _offset);
+        _current.AsSpan(_offset, n).CopyTo(buffer);
+        _offset += n;
+        return n;
+    }
+
+    private async ValueTask<bool> EnsureData(bool sync)
+    {
+        if (_current is not null && _offset < _length)
+        {
+            return true;
+        }
+        if (_done)
+        {
+            return false;
+        }
+        if (_current is not null)
+        {
+            _free.Writer.TryWrite(_current);
+            _current = null;
+        }
+        try
+        {
+            var next = sync && _filled.Reader.TryRead(out var ready) ? ready : await _filled.Reader.ReadAsync().ConfigureAwait(false);
+            (_current, _offset, _length) = (next.Buffer, 0, next.Length);
+            return true;
+        }
+        catch (System.Threading.Channels.ChannelClosedException ex)
+        {
+            _done = true;
+            if (ex.InnerException is { } inner)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(inner).Throw();
+            }
+            return false;
+        }
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    private bool _disposed;
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _producer.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await _source.DisposeAsync().ConfigureAwait(false);
+        _stop.Dispose();
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !_disposed)
+        {
+            _disposed = true;
+            _stop.Cancel();
+            try
+            {
+                _producer.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            _source.Dispose();
+            _stop.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}
