@@ -64,6 +64,12 @@ public static class BatchCli
         {
             ingestion.DataDirectory = dataDir;
         }
+        if (config[$"{IngestionOptions.Section}:{nameof(IngestionOptions.ApplyBatchMaxRequests)}"] is null)
+        {
+            // A batch record carries 250 profiles, far more than a typical streaming request: applying 40 records a
+            // transaction keeps the state builder's memory near that of the server's default.
+            ingestion.ApplyBatchMaxRequests = 40;
+        }
         var dataDirectory = SqliteStore.ResolveDataDirectory(ingestion.DataDirectory, contentRoot);
         var ledger = BatchLedger.InDataDirectory(dataDirectory);
 
