@@ -16,7 +16,8 @@ namespace DestinationKit.Ingestion.Benchmarks;
 /// The batch reader's benchmark (docs/benchmarks.md, "Batch ingestion"); batch-run.sh drives it:
 /// <list type="bullet">
 /// <item><c>batch gen --out DIR --rows N</c>: one audience's AEP export, gzip CSV, written by the simulator's writer;</item>
-/// <item><c>batch parse --source SRC</c>: read, decompress, parse and build the contract-v1 bodies, stored nowhere;</item>
+/// <item><c>batch csv --source DIR</c>: read, decompress and parse every field (the reader's stream chain and CsvHelper), nothing more;</item>
+/// <item><c>batch parse --source SRC</c>: the whole reader: also the rows checked and turned into contract-v1 bodies, stored nowhere;</item>
 /// <item><c>batch ingest --source SRC</c>: end to end into the embedded SQLite store (durable, then applied);</item>
 /// <item><c>batch upload --dir DIR --to s3|azurite</c>: put the files into s3rver or Azurite (artifacts/services/env) and print the source.</item>
 /// </list>
@@ -34,6 +35,8 @@ public static class BatchBenchmark
         {
             case "gen":
                 return await GenerateAsync(Opt("out", "batch-bench"), long.Parse(Opt("rows", "1000000"), CultureInfo.InvariantCulture));
+            case "csv":
+                return await CsvOnlyAsync(Opt("source", "batch-bench"));
             case "parse":
                 return await IngestAsync(Opt("source", "batch-bench"), Settings(), store: false);
             case "ingest":
@@ -95,6 +98,35 @@ public static class BatchBenchmark
         return 0;
     }
 
+    private static async Task<int> CsvOnlyAsync(string dir)
+    {
+        var file = Directory.GetFiles(dir, "*.csv.gz").Single();
+        var sw = Stopwatch.StartNew();
+        long rows = 0, fieldBytes = 0;
+        Stream input = new System.IO.Compression.GZipStream(File.OpenRead(file), System.IO.Compression.CompressionMode.Decompress);
+        input = new SparkQuoteStream(new ReadAheadStream(input), (byte)'"', (byte)'\\', ","u8.ToArray());
+        var options = new CsvHelper.CsvReaderOptions
+        {
+            Separator = ',', HasHeader = true, TrackLineNumbers = true, AllowLineBreaksInQuotes = true,
+            MalformedData = CsvHelper.CsvMalformedDataHandling.Skip, FieldCountMismatch = CsvHelper.CsvFieldCountHandling.Skip, OnMalformedRecord = _ => { },
+        };
+        await using (var reader = CsvHelper.CsvReader.Create(input, options, leaveOpen: false))
+        {
+            while (await reader.ReadAsync())
+            {
+                rows++;
+                for (var i = 0; i < reader.FieldCount; i++)
+                {
+                    fieldBytes += reader.GetSpan(i).Length;
+                }
+            }
+        }
+        var seconds = sw.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"CSV rows={rows} seconds={seconds:F2} rows_per_s={rows / seconds:F0} compressed_mb_per_s={new FileInfo(file).Length / 1e6 / seconds:F1} peak_rss_mb={PeakRssMb():F0}"));
+        return 0;
+    }
+
     private static LandingStoreSettings Settings() => new()
     {
         S3Endpoint = Environment.GetEnvironmentVariable("DK_S3_ENDPOINT"),
@@ -128,7 +160,8 @@ public static class BatchBenchmark
         IRequestLog log = new DiscardLog();
         if (store)
         {
-            var options = Microsoft.Extensions.Options.Options.Create(new IngestionOptions { DataDirectory = data });
+            // As the batch command sets it (BatchCli): 40 records of 250 profiles a state transaction.
+            var options = Microsoft.Extensions.Options.Options.Create(new IngestionOptions { DataDirectory = data, ApplyBatchMaxRequests = 40 });
             using var loggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(_ => { });
             sqlite = new SqliteStore(options, new Env { ContentRootPath = data }, loggerFactory.CreateLogger<SqliteStore>());
             await sqlite.StartAsync(CancellationToken.None);

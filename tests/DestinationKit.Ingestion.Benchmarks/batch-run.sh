@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rows="${1:-1000000}"
+export DOTNET_gcServer=0   # workstation GC, as run.sh does for the app
 out="artifacts/batch-bench"
 bench=(dotnet tests/DestinationKit.Ingestion.Benchmarks/bin/Release/net10.0/DestinationKit.Ingestion.Benchmarks.dll batch)
 dotnet build tests/DestinationKit.Ingestion.Benchmarks -c Release -nologo -v quiet >/dev/null
@@ -20,6 +21,7 @@ for i in 1 2 3; do
   awk -v s="$start" -v e="$end" -v u="$uncompressed" -v c="$compressed" -v r="$rows" \
     'BEGIN { t = e - s; printf "CEILING gzip -dc seconds=%.2f rows_per_s=%.0f uncompressed_mb_per_s=%.1f compressed_mb_per_s=%.1f\n", t, r / t, u / 1e6 / t, c / 1e6 / t }'
 done
+for i in 1 2 3; do "${bench[@]}" csv --source "$out"; done
 for i in 1 2 3; do "${bench[@]}" parse --source "$out"; done
 for i in 1 2; do "${bench[@]}" ingest --source "$out"; done
 if [[ -f artifacts/services/env ]]; then
