@@ -337,34 +337,6 @@ public sealed class LocalFolderBatchTests
     }
 
     [Fact]
-    public async Task Progress_is_reported_and_the_live_heap_stays_flat_over_a_large_file()
-    {
-        var dir = Exports.TempDirectory();
-        await using var h = await BatchHarness.StartAsync();
-        var writer = new AepExportWriter(Exports.Format(FileType.Csv, Compression.Gzip, 5_000_000), Exports.Layout);
-        var profiles = Enumerable.Range(0, 100_000).Select(i => Exports.Profiles(1, "big" + i)[0]);
-        await writer.WriteAudienceAsync(dir, new ExportNameContext("Acme", Exports.Audience1, ExportTime), profiles);
-        var size = new FileInfo(Directory.GetFiles(dir).Single()).Length;
-        var before = GC.GetTotalMemory(forceFullCollection: true);
-        var seen = new List<(BatchProgress Progress, long Live)>();
-        // Every 20,000 rows: the heap that is still live after a full collection.
-        var progress = new Progress(p => seen.Add((p, GC.GetTotalMemory(forceFullCollection: true))));
-        var report = await h.Ingestor.IngestAsync(new LocalFolderStore(dir), Exports.Options() with { ProgressEveryRows = 20_000 }, progress);
-        Assert.Equal(100_000, report.Rows);
-        Assert.True(seen.Count >= 3, $"progress was reported {seen.Count} times");
-        Assert.Equal(seen.Select(p => p.Progress.Rows).Order(), seen.Select(p => p.Progress.Rows));
-        Assert.Equal(size, seen[^1].Progress.BytesRead);
-        // The file is ~{size} bytes compressed and several times that as text; the reader keeps a few bodies at a time.
-        var growth = seen.Max(s => s.Live) - before;
-        Assert.True(growth < 48_000_000, $"the live heap grew by {growth / 1e6:F0} MB");
-    }
-
-    private sealed class Progress(Action<BatchProgress> report) : IProgress<BatchProgress>
-    {
-        public void Report(BatchProgress value) => report(value);
-    }
-
-    [Fact]
     public async Task The_batch_command_ingests_a_folder_and_reports_each_file()
     {
         var dir = Exports.TempDirectory();
@@ -386,6 +358,56 @@ public sealed class LocalFolderBatchTests
         Assert.Contains("2 files remembered", output.ToString(), StringComparison.Ordinal);
         Assert.Equal(2, await BatchCli.RunAsync(["batch", "ingest", "--source", dir], output, error));
         Assert.Contains("--tenant is required", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_watch_command_picks_up_files_that_arrive_later_and_stops_on_cancel()
+    {
+        var dir = Exports.TempDirectory();
+        var data = Exports.TempDirectory();
+        var output = new SyncWriter();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var watch = BatchCli.RunAsync(["batch", "watch", "--source", dir, "--tenant", "acme", "--identity-columns", "email,crm_id",
+            "--empty-value", "\"\"", "--data-dir", data, "--interval", "0.2"], output, new SyncWriter(), cts.Token);
+        await WaitForAsync(() => output.Text.Contains(": 0 ingested (0 rows", StringComparison.Ordinal));
+        await Exports.WriteRunAsync(dir, Exports.Format(FileType.Json, Compression.Gzip, 1000), ExportTime, perAudience: 4);
+        await WaitForAsync(() => output.Text.Contains(": 2 ingested (8 rows, 0 quarantined)", StringComparison.Ordinal));
+        await cts.CancelAsync();
+        Assert.Equal(0, await watch);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            await Task.Delay(50);
+        }
+    }
+
+    private sealed class SyncWriter : StringWriter
+    {
+        private readonly Lock _lock = new();
+
+        public string Text
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return ToString();
+                }
+            }
+        }
+
+        public override void WriteLine(string? value)
+        {
+            lock (_lock)
+            {
+                base.WriteLine(value);
+            }
+        }
     }
 
     [Fact]

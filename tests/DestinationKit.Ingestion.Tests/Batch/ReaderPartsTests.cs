@@ -70,4 +70,23 @@ public sealed class ReaderPartsTests
     [InlineData("yyyy-MM-dd'T'HH:mm:ss[.SSS][XXX]", "2024-05-09 21:05:43")]
     public void Text_that_does_not_match_the_pattern_is_rejected(string pattern, string text) =>
         Assert.False(new SparkDateParser(pattern).TryParse(text, out _));
+
+    [Theory]
+    [InlineData("ftp://host/x", "unknown source")]
+    [InlineData("sftp://host:22/x", "an SFTP source names its user")]
+    [InlineData("abfss://account.dfs.core.windows.net/x", "an ADLS Gen2 URL names its filesystem")]
+    public void Sources_that_cannot_be_opened_say_why(string source, string message)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => DestinationKit.Ingestion.Batch.Stores.LandingStores.Open(source, new()));
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Store_locations_carry_no_credentials()
+    {
+        var sas = new Uri("https://acct.blob.core.windows.net/dlz-destination/acme?sv=2023-01-03&sr=c&sp=rl&sig=SECRET");
+        var store = DestinationKit.Ingestion.Batch.Stores.LandingStores.Open(sas.ToString(), new());
+        Assert.Equal("https://acct.blob.core.windows.net/dlz-destination/acme/", store.Location);
+        Assert.Equal("s3://b/p/", DestinationKit.Ingestion.Batch.Stores.LandingStores.Open("s3://b/p", new() { S3AccessKey = "k", S3SecretKey = "s" }).Location);
+    }
 }
