@@ -117,7 +117,18 @@ public static class BatchCli
                 var status = 0;
                 while (true)
                 {
-                    var report = await ingestor.IngestAsync(landing, options, new ConsoleProgress(error), cts.Token).ConfigureAwait(false);
+                    BatchRunReport report;
+                    try
+                    {
+                        report = await ingestor.IngestAsync(landing, options, new ConsoleProgress(error), cts.Token).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (args[1] == "watch" && IsTransient(ex))
+                    {
+                        // The landing store or the network is down: try again at the next interval.
+                        error.WriteLine($"batch watch: {ex.GetType().Name}: {ex.Message}; trying again in {interval.TotalSeconds:F0} s");
+                        await Task.Delay(interval, cts.Token).ConfigureAwait(false);
+                        continue;
+                    }
                     Print(report, output);
                     var applied = System.Diagnostics.Stopwatch.StartNew();
                     await store.WaitForAppliedAsync(store.GetFreshness().DurableSequence, TimeSpan.FromMinutes(30)).ConfigureAwait(false);
@@ -137,8 +148,7 @@ public static class BatchCli
             {
                 return 0;
             }
-            catch (Exception ex) when (ex is StoreUnavailableException or Amazon.Runtime.AmazonServiceException or Azure.RequestFailedException
-                or Renci.SshNet.Common.SshException or Google.GoogleApiException or IOException or HttpRequestException or System.Net.Sockets.SocketException)
+            catch (Exception ex) when (ex is StoreUnavailableException || IsTransient(ex))
             {
                 error.WriteLine($"batch {args[1]} stopped: {ex.GetType().Name}: {ex.Message}");
                 return 1;
@@ -154,6 +164,11 @@ public static class BatchCli
             Console.CancelKeyPress -= onCancel;
         }
     }
+
+    /// <summary>Errors of the landing store or the network (not of a file: those are reported per file).</summary>
+    private static bool IsTransient(Exception ex) => ex is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException
+        or Azure.RequestFailedException or Renci.SshNet.Common.SshException or Google.GoogleApiException or IOException
+        or HttpRequestException or System.Net.Sockets.SocketException or TimeoutException;
 
     internal static (string Source, BatchOptions Options, LandingStoreSettings Settings) Parse(Dictionary<string, string> o)
     {

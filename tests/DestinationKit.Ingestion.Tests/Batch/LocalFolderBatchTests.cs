@@ -376,6 +376,23 @@ public sealed class LocalFolderBatchTests
         Assert.Equal(0, await watch);
     }
 
+    [Fact]
+    public async Task The_watch_command_outlives_an_unreachable_location()
+    {
+        var dir = Path.Combine(Exports.TempDirectory(), "not-yet");
+        var data = Exports.TempDirectory();
+        var output = new SyncWriter();
+        var error = new SyncWriter();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var watch = BatchCli.RunAsync(["batch", "watch", "--source", dir, "--tenant", "acme", "--identity-columns", "email",
+            "--data-dir", data, "--interval", "0.2"], output, error, cts.Token);
+        await WaitForAsync(() => error.Text.Contains("DirectoryNotFoundException", StringComparison.Ordinal) && error.Text.Contains("trying again", StringComparison.Ordinal));
+        await Exports.WriteRunAsync(dir, Exports.Format(FileType.Csv, Compression.None, 1000), ExportTime, perAudience: 2);
+        await WaitForAsync(() => output.Text.Contains(": 2 ingested (4 rows", StringComparison.Ordinal));
+        await cts.CancelAsync();
+        Assert.Equal(0, await watch);
+    }
+
     private static async Task WaitForAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
