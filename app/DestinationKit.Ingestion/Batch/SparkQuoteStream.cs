@@ -11,7 +11,7 @@ namespace DestinationKit.Ingestion.Batch;
 /// input), as in Spark's reader. The output is never longer than the input, so the rewrite happens in place, in the
 /// caller's buffer.
 /// </summary>
-public sealed class SparkQuoteStream : Stream
+public sealed class SparkQuoteStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly byte _quote;
@@ -222,21 +222,6 @@ public sealed class SparkQuoteStream : Stream
         r += count;
         w += count;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
