@@ -7,7 +7,7 @@ namespace DestinationKit.Gcp.Tests;
 /// <summary>Creates a <see cref="GcsLandingZone"/> under mocks, as a stack program would.</summary>
 internal static class ComponentRunner
 {
-    public static async Task<(GcsLandingZone Zone, ImmutableArray<Resource> Resources)> RunAsync(GcpMocks mocks, GcsLandingZoneArgs args,
+    public static async Task<(GcsLandingZone Zone, ImmutableArray<Resource> Resources)> RunAsync(RecordingMocks mocks, GcsLandingZoneArgs args,
         ComponentResourceOptions? options = null)
     {
         GcsLandingZone? zone = null;

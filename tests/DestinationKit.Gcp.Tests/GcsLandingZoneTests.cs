@@ -28,7 +28,7 @@ public class GcsLandingZoneTests
     {
         var spec = Specs.Gcs();
         var names = new ResourceNames(spec);
-        var mocks = new GcpMocks();
+        var mocks = new RecordingMocks(GcpBehaviour.Instance);
 
         var (zone, _) = await ComponentRunner.RunAsync(mocks, GcsLandingZoneArgs.FromSpec(spec));
 
@@ -43,9 +43,9 @@ public class GcsLandingZoneTests
 
         var acme = Assert.Single(zone.Tenants).Value;
         Assert.Equal("acme/", acme.Prefix);
-        Assert.Equal($"{names.GcpServiceAccountId("acme")}@{GcpMocks.Project}.iam.gserviceaccount.com", await OutputUtilities.GetValueAsync(acme.ServiceAccountEmail));
-        Assert.Equal(GcpMocks.AccessIdFor("landing-acme-hmac"), await OutputUtilities.GetValueAsync(acme.HmacAccessId));
-        Assert.Equal(GcpMocks.SecretFor("landing-acme-hmac"), await OutputUtilities.GetValueAsync(acme.HmacSecret));
+        Assert.Equal($"{names.GcpServiceAccountId("acme")}@{GcpBehaviour.Project}.iam.gserviceaccount.com", await OutputUtilities.GetValueAsync(acme.ServiceAccountEmail));
+        Assert.Equal(GcpBehaviour.HmacAccessId("landing-acme-hmac"), await OutputUtilities.GetValueAsync(acme.HmacAccessId));
+        Assert.Equal(GcpBehaviour.HmacSecret("landing-acme-hmac"), await OutputUtilities.GetValueAsync(acme.HmacSecret));
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public class GcsLandingZoneTests
     {
         var spec = Specs.ThreeTenants();
         var names = new ResourceNames(spec);
-        var mocks = new GcpMocks();
+        var mocks = new RecordingMocks(GcpBehaviour.Instance);
 
         var (zone, _) = await ComponentRunner.RunAsync(mocks, GcsLandingZoneArgs.FromSpec(spec));
 
@@ -74,7 +74,7 @@ public class GcsLandingZoneTests
     [Fact]
     public async Task Every_child_is_parented_to_the_component_which_registers_its_outputs()
     {
-        var mocks = new GcpMocks();
+        var mocks = new RecordingMocks(GcpBehaviour.Instance);
         // The SDK applies a component's transformations to the resources whose parent chain reaches it, and only to those.
         var underComponent = new ConcurrentBag<string>();
         var options = new ComponentResourceOptions
@@ -102,7 +102,7 @@ public class GcsLandingZoneTests
     [Fact]
     public async Task The_bucket_is_private_versioned_and_deletes_objects_and_old_versions_after_the_retention()
     {
-        var mocks = new GcpMocks();
+        var mocks = new RecordingMocks(GcpBehaviour.Instance);
 
         await ComponentRunner.RunAsync(mocks, GcsLandingZoneArgs.FromSpec(Specs.Gcs(extra: ("retentionDays", "45"))));
 
@@ -127,7 +127,7 @@ public class GcsLandingZoneTests
     [Fact]
     public async Task Customer_managed_encryption_creates_a_key_in_the_bucket_region_that_the_storage_agent_may_use()
     {
-        var mocks = new GcpMocks();
+        var mocks = new RecordingMocks(GcpBehaviour.Instance);
 
         var (zone, _) = await ComponentRunner.RunAsync(mocks, GcsLandingZoneArgs.FromSpec(Specs.Gcs(extra: ("encryption", "customer-managed"))));
 
@@ -135,13 +135,13 @@ public class GcsLandingZoneTests
         Assert.Equal("europe-west1", ring.Inputs["location"]);
         Assert.False(ring.Inputs.ContainsKey("name"), "key rings cannot be deleted, so their names are left to auto-naming");
         var key = Single(mocks, CryptoKeyType);
-        var keyId = $"projects/{GcpMocks.Project}/locations/europe-west1/keyRings/{ring.Name}/cryptoKeys/{key.Name}";
+        var keyId = $"projects/{GcpBehaviour.Project}/locations/europe-west1/keyRings/{ring.Name}/cryptoKeys/{key.Name}";
         Assert.Equal(GcsLandingZone.KeyRotationPeriod, key.Inputs["rotationPeriod"]);
         Assert.Equal("ENCRYPT_DECRYPT", key.Inputs["purpose"]);
         var member = Single(mocks, KeyMemberType).Inputs;
         Assert.Equal(keyId, member["cryptoKeyId"]);
         Assert.Equal("roles/cloudkms.cryptoKeyEncrypterDecrypter", member["role"]);
-        Assert.Equal($"serviceAccount:{GcpMocks.StorageServiceAgent}", member["member"]);
+        Assert.Equal($"serviceAccount:{GcpBehaviour.StorageServiceAgent}", member["member"]);
         Assert.Equal("gcp:storage/getProjectServiceAccount:getProjectServiceAccount", Assert.Single(mocks.Calls).Token);
         Assert.Equal(keyId, Map(Single(mocks, BucketType).Inputs["encryption"])["defaultKmsKeyName"]);
         Assert.Equal(keyId, await OutputUtilities.GetValueAsync(zone.KmsKeyName!));
@@ -150,7 +150,7 @@ public class GcsLandingZoneTests
     [Fact]
     public async Task An_existing_key_is_used_as_it_is()
     {
-        var mocks = new GcpMocks();
+        var mocks = new RecordingMocks(GcpBehaviour.Instance);
 
         await ComponentRunner.RunAsync(mocks, GcsLandingZoneArgs.FromSpec(Specs.Gcs(extra: [("encryption", "customer-managed"), ("encryptionKeyId", Specs.KeyId)])));
 
@@ -165,7 +165,7 @@ public class GcsLandingZoneTests
     public async Task The_tenant_role_has_exactly_the_models_permissions_and_no_wildcard()
     {
         var spec = Specs.Gcs();
-        var mocks = new GcpMocks();
+        var mocks = new RecordingMocks(GcpBehaviour.Instance);
 
         var (zone, _) = await ComponentRunner.RunAsync(mocks, GcsLandingZoneArgs.FromSpec(spec));
 
@@ -177,7 +177,7 @@ public class GcsLandingZoneTests
         var roleId = (string)role["roleId"];
         Assert.Equal(GcsLandingZoneArgs.TenantRoleIdFor(new ResourceNames(spec).LandingBucket), roleId);
         Assert.Matches(new Regex(@"^[a-zA-Z0-9_.]{3,64}$"), roleId);
-        Assert.Equal($"projects/{GcpMocks.Project}/roles/{roleId}", await OutputUtilities.GetValueAsync(zone.TenantRoleName));
+        Assert.Equal($"projects/{GcpBehaviour.Project}/roles/{roleId}", await OutputUtilities.GetValueAsync(zone.TenantRoleName));
     }
 
     [Fact]
@@ -185,30 +185,30 @@ public class GcsLandingZoneTests
     {
         var spec = Specs.ThreeTenants();
         var names = new ResourceNames(spec);
-        var mocks = new GcpMocks();
+        var mocks = new RecordingMocks(GcpBehaviour.Instance);
 
         await ComponentRunner.RunAsync(mocks, GcsLandingZoneArgs.FromSpec(spec));
 
-        var roleName = $"projects/{GcpMocks.Project}/roles/{Single(mocks, RoleType).Inputs["roleId"]}";
+        var roleName = $"projects/{GcpBehaviour.Project}/roles/{Single(mocks, RoleType).Inputs["roleId"]}";
         foreach (var tenant in new[] { "acme", "globex", "initech" })
         {
             var binding = mocks.OfType(BindingType).Single(b => b.Name == $"landing-{tenant}-access").Inputs;
             Assert.Equal(names.LandingBucket, binding["bucket"]);
             Assert.Equal(roleName, binding["role"]);
-            Assert.Equal($"serviceAccount:{names.GcpServiceAccountId(tenant)}@{GcpMocks.Project}.iam.gserviceaccount.com", binding["member"]);
+            Assert.Equal($"serviceAccount:{names.GcpServiceAccountId(tenant)}@{GcpBehaviour.Project}.iam.gserviceaccount.com", binding["member"]);
             var condition = Map(binding["condition"]);
             Assert.Equal(GcsPermissions.TenantCondition(names.LandingBucket, $"{tenant}/"), condition["expression"]);
             Assert.Contains($"/objects/{tenant}/", (string)condition["expression"], StringComparison.Ordinal);
             Assert.False(string.IsNullOrEmpty((string)condition["title"]));
         }
         var hmac = mocks.OfType(HmacType).Single(h => h.Name == "landing-globex-hmac").Inputs;
-        Assert.Equal($"{names.GcpServiceAccountId("globex")}@{GcpMocks.Project}.iam.gserviceaccount.com", hmac["serviceAccountEmail"]);
+        Assert.Equal($"{names.GcpServiceAccountId("globex")}@{GcpBehaviour.Project}.iam.gserviceaccount.com", hmac["serviceAccountEmail"]);
     }
 
     [Fact]
     public async Task Hmac_secrets_are_pulumi_secrets_and_access_ids_are_not()
     {
-        var (zone, _) = await ComponentRunner.RunAsync(new GcpMocks(), GcsLandingZoneArgs.FromSpec(Specs.ThreeTenants()));
+        var (zone, _) = await ComponentRunner.RunAsync(new RecordingMocks(GcpBehaviour.Instance), GcsLandingZoneArgs.FromSpec(Specs.ThreeTenants()));
 
         foreach (var tenant in zone.Tenants.Values)
         {
@@ -220,7 +220,7 @@ public class GcsLandingZoneTests
     [Fact]
     public async Task Every_resource_that_takes_labels_carries_the_user_tags_and_the_reserved_ones()
     {
-        var mocks = new GcpMocks();
+        var mocks = new RecordingMocks(GcpBehaviour.Instance);
         var spec = Specs.ThreeTenants(("encryption", "customer-managed"), ("tags", """{"team": "data-platform", "cost-center": "cc-1234"}"""));
 
         await ComponentRunner.RunAsync(mocks, GcsLandingZoneArgs.FromSpec(spec));
@@ -244,7 +244,7 @@ public class GcsLandingZoneTests
     [Fact]
     public async Task Labels_make_the_stack_name_a_valid_google_label_value()
     {
-        var mocks = new GcpMocks();
+        var mocks = new RecordingMocks(GcpBehaviour.Instance);
 
         await ComponentRunner.RunAsync(mocks, GcsLandingZoneArgs.FromSpec(Specs.Gcs(stack: "Prod.EU")));
 
@@ -256,7 +256,7 @@ public class GcsLandingZoneTests
     [Fact]
     public async Task A_spec_for_another_target_is_rejected_before_any_resource()
     {
-        var mocks = new GcpMocks();
+        var mocks = new RecordingMocks(GcpBehaviour.Instance);
         var s3 = Model.Configuration.DestinationSpecParser.Parse(Model.Configuration.StackConfiguration.From(Specs.Project, Specs.Stack,
             new Dictionary<string, string>
             {
@@ -282,10 +282,10 @@ public class GcsLandingZoneTests
             .Any(a => a.AttributeType == typeof(InputAttribute) && (string?)a.ConstructorArguments[0].Value == "labels");
     }
 
-    private static Dictionary<string, int> Counts(GcpMocks mocks) =>
+    private static Dictionary<string, int> Counts(RecordingMocks mocks) =>
         mocks.Created.GroupBy(r => r.Type ?? "").ToDictionary(g => g.Key, g => g.Count());
 
-    private static MockResourceArgs Single(GcpMocks mocks, string type) => Assert.Single(mocks.OfType(type));
+    private static MockResourceArgs Single(RecordingMocks mocks, string type) => Assert.Single(mocks.OfType(type));
 
     private static IReadOnlyDictionary<string, object> Map(object value) => Assert.IsAssignableFrom<IReadOnlyDictionary<string, object>>(value);
 

@@ -69,7 +69,7 @@ public class DestinationStackTests
     [Fact]
     public async Task A_good_configuration_exports_the_aep_configuration_and_keeps_credentials_secret()
     {
-        var mocks = new RecordingMocks();
+        var mocks = StackRunner.NewMocks();
         var resources = await StackRunner.RunAsync(mocks, DlzConfig(), secretKeys: ["destination:dlzSasUris"]);
 
         Assert.Empty(mocks.Created);
@@ -93,7 +93,7 @@ public class DestinationStackTests
     private static async Task<(Exception Error, RecordingMocks Mocks)> RunExpectingFailure(
         Dictionary<string, string> config, IEnumerable<string>? secretKeys = null)
     {
-        var mocks = new RecordingMocks();
+        var mocks = StackRunner.NewMocks();
         var error = await Assert.ThrowsAsync<RunException>(() => StackRunner.RunAsync(mocks, config, secretKeys));
         return (error, mocks);
     }

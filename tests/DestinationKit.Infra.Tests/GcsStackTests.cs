@@ -32,7 +32,7 @@ public class GcsStackTests
     [Fact]
     public async Task Gcp_gcs_deploys_the_landing_zone_and_exports_the_bucket()
     {
-        var mocks = new RecordingMocks();
+        var mocks = StackRunner.NewMocks();
 
         var resources = await StackRunner.RunAsync(mocks, GcsConfig());
 
@@ -53,7 +53,7 @@ public class GcsStackTests
     [Fact]
     public async Task The_credentials_output_is_secret_and_holds_each_tenants_hmac_key_prefix_and_service_account()
     {
-        var mocks = new RecordingMocks();
+        var mocks = StackRunner.NewMocks();
         var names = new ResourceNames(Spec(GcsConfig()));
 
         var resources = await StackRunner.RunAsync(mocks, GcsConfig());
@@ -67,17 +67,17 @@ public class GcsStackTests
         {
             var hmac = $"landing-{tenant.Name}-hmac";
             Assert.Equal(["accessId", "secretAccessKey", "prefix", "serviceAccount"], tenant.Value.EnumerateObject().Select(p => p.Name));
-            Assert.Equal(RecordingMocks.HmacAccessId(hmac), tenant.Value.GetProperty("accessId").GetString());
-            Assert.Equal(RecordingMocks.HmacSecret(hmac), tenant.Value.GetProperty("secretAccessKey").GetString());
+            Assert.Equal(GcpBehaviour.HmacAccessId(hmac), tenant.Value.GetProperty("accessId").GetString());
+            Assert.Equal(GcpBehaviour.HmacSecret(hmac), tenant.Value.GetProperty("secretAccessKey").GetString());
             Assert.Equal($"{tenant.Name}/", tenant.Value.GetProperty("prefix").GetString());
-            Assert.Equal(RecordingMocks.ServiceAccountEmail(names.GcpServiceAccountId(tenant.Name)), tenant.Value.GetProperty("serviceAccount").GetString());
+            Assert.Equal(GcpBehaviour.ServiceAccountEmail(names.GcpServiceAccountId(tenant.Name)), tenant.Value.GetProperty("serviceAccount").GetString());
         }
     }
 
     [Fact]
     public async Task The_exported_aep_configuration_is_the_builders_for_the_deployed_bucket()
     {
-        var mocks = new RecordingMocks();
+        var mocks = StackRunner.NewMocks();
 
         var resources = await StackRunner.RunAsync(mocks, GcsConfig());
 
@@ -98,7 +98,7 @@ public class GcsStackTests
     [Fact]
     public async Task Customer_managed_encryption_and_tags_reach_the_resources()
     {
-        var mocks = new RecordingMocks();
+        var mocks = StackRunner.NewMocks();
 
         await StackRunner.RunAsync(mocks, GcsConfig(("encryption", "customer-managed"), ("tags", """{"team": "data-platform"}""")));
 
@@ -107,7 +107,7 @@ public class GcsStackTests
         var bucket = Assert.Single(mocks.Created, r => r.Type == "gcp:storage/bucket:Bucket");
         var encryption = Assert.IsAssignableFrom<IReadOnlyDictionary<string, object>>(bucket.Inputs["encryption"]);
         Assert.EndsWith($"/cryptoKeys/{key.Name}", (string)encryption["defaultKmsKeyName"], StringComparison.Ordinal);
-        Assert.Equal($"serviceAccount:{RecordingMocks.StorageServiceAgent}",
+        Assert.Equal($"serviceAccount:{GcpBehaviour.StorageServiceAgent}",
             Assert.Single(mocks.Created, r => r.Type == "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember").Inputs["member"]);
         foreach (var labelled in new[] { key, bucket })
         {
@@ -122,7 +122,7 @@ public class GcsStackTests
     [Fact]
     public async Task A_bad_gcp_gcs_configuration_fails_with_every_error_before_any_resource()
     {
-        var mocks = new RecordingMocks();
+        var mocks = StackRunner.NewMocks();
         var config = GcsConfig(
             ("region", "europe-west1-b"),
             ("encryptionKeyId", "my-key"),
@@ -143,7 +143,7 @@ public class GcsStackTests
     {
         var config = StackRunner.Config(("mode", "batch"), ("target", "dlz"), ("tenants", "[\"acme\"]"), ("destinationName", "Acme Audiences"));
 
-        var resources = await StackRunner.RunAsync(new RecordingMocks(), config);
+        var resources = await StackRunner.RunAsync(StackRunner.NewMocks(), config);
 
         var stack = Assert.Single(resources.OfType<DestinationStack>());
         Assert.Null(await OutputUtilities.GetValueAsync(stack.Bucket));
