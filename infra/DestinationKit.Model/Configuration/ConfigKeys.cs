@@ -85,6 +85,19 @@ public static class ConfigKeys
             new("burstLimit", "integer", "`2000`", "Gateway burst, at least `rateLimitPerSecond`, at most 200000."),
         ]);
 
+    public static readonly ConfigKey CredentialRotation = new("credentialRotation", "JSON object", "`{}`",
+        "streaming with `auth: api-key`, or `oauth2` with issuer `app`",
+        "Tenant id → `{\"current\": <n>, \"previous\": <m>}`: rotating the API key (or OAuth client secret) the stack "
+        + "generates for a tenant. Each number (1–1000) names one generated secret; a tenant not listed has generation 1. "
+        + "To rotate, set `current` to a new number and `previous` to the old one: both are valid, the `credentials` "
+        + "output shows the new one to hand to the customer. Once the customer uses it, remove `previous`: the old "
+        + "secret is deleted and stops working. An OAuth client keeps its client id.",
+        Fields:
+        [
+            new("current", "integer", "`1`", "The generation handed out, 1–1000."),
+            new("previous", "integer", "none", "A generation still valid beside it, 1–1000, not equal to `current`."),
+        ]);
+
     public static readonly ConfigKey Aggregation = new("aggregation", "JSON object",
         "`{\"type\": \"best-effort\", \"maxUsersPerRequest\": 100}`", "streaming",
         "AEP's aggregation policy (how many profiles one request carries).",
@@ -226,7 +239,7 @@ public static class ConfigKeys
 
     public static IReadOnlyList<ConfigKey> All { get; } =
     [
-        Mode, Target, Cloud, Region, NamePrefix, Tenants, DlzSasUris, Auth, OAuth2, App, Aggregation, RetentionDays,
+        Mode, Target, Cloud, Region, NamePrefix, Tenants, DlzSasUris, Auth, OAuth2, App, CredentialRotation, Aggregation, RetentionDays,
         Encryption, EncryptionKeyId, InfrastructureEncryption, AccountPerTenant, S3Access, Tags, DestinationName,
         Description, Category, DocumentationLink, IdentityNamespaces, CustomerDataFields, ProfileFields,
         AudienceMapping, BackfillHistoricalProfileData, FileFormat, BatchExport,

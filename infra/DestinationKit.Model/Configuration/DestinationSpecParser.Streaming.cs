@@ -212,6 +212,56 @@ public static partial class DestinationSpecParser
         return new AggregationKey(segmentId, segmentStatus, identity, onePerGroup, groups.ToImmutable());
     }
 
+    public const int MaxCredentialGeneration = 1000;
+
+    /// <summary><c>credentialRotation</c>: which generations of each tenant's generated credential exist. Only where
+    /// the stack generates credentials: streaming with API keys, or OAuth 2.0 with the app as the issuer.</summary>
+    private static ImmutableArray<Tenant>? ReadCredentialRotation(ConfigReader reader, DestinationMode? mode,
+        StreamingSettings? streaming, ImmutableArray<Tenant>? tenants)
+    {
+        var key = ConfigKeys.CredentialRotation;
+        if (mode == DestinationMode.Batch)
+        {
+            reader.RejectIfSet(key, "by batch destinations (streaming only)");
+            return tenants;
+        }
+        if (streaming?.OAuth2?.Issuer is TokenIssuer.External or TokenIssuer.Cognito)
+        {
+            reader.RejectIfSet(key, $"with oauth2 issuer {Name(Issuers, streaming.OAuth2.Issuer)}, which issues and rotates the "
+                + "client secrets itself (the stack generates credentials only with auth api-key or issuer app)");
+            return tenants;
+        }
+        if (reader.Json(key, JsonValueKind.Object) is not { } map) return tenants;
+        var ids = tenants?.Select(t => t.Id).ToArray();
+        var generations = new Dictionary<string, CredentialGenerations>(StringComparer.Ordinal);
+        foreach (var entry in map.EnumerateObject())
+        {
+            var path = $"{key.Name}.{entry.Name}";
+            if (ids is not null && !ids.Contains(entry.Name, StringComparer.Ordinal))
+            {
+                reader.Error(path, $"names a tenant that is not in destination:tenants{Suggestions.DidYouMean(entry.Name, ids)}");
+                continue;
+            }
+            if (entry.Value.ValueKind != JsonValueKind.Object)
+            {
+                reader.Error(path, $"got {JsonFields.Shown(entry.Value)}; expected an object such as {{\"current\": 2, \"previous\": 1}}");
+                continue;
+            }
+            var fields = new JsonFields(reader, path, entry.Value, key.FieldNames);
+            if (!fields.Has("current"))
+            {
+                fields.Error("current", "is required: the generation to hand out, a whole number from 1 to 1000");
+                continue;
+            }
+            var current = fields.Int("current", 1, 1, MaxCredentialGeneration);
+            int? previous = fields.Has("previous") ? fields.Int("previous", 0, 1, MaxCredentialGeneration) : null;
+            if (previous == current)
+                fields.Error("previous", $"got {current}, the same as current; it names the other generation still valid during a rotation (remove it when the rotation is done)");
+            if (previous is not 0) generations[entry.Name] = new CredentialGenerations(current, previous);
+        }
+        return tenants?.Select(t => generations.TryGetValue(t.Id, out var g) ? t with { Credentials = g } : t).ToImmutableArray();
+    }
+
     internal static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
 
     [GeneratedRegex(@"^[\x21\x23-\x5B\x5D-\x7E]+$")]

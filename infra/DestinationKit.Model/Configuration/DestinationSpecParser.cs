@@ -64,6 +64,7 @@ public static partial class DestinationSpecParser
         var tenants = ReadTenants(reader, target, cloud);
         var aep = ReadAep(reader, mode, target);
         var streaming = ReadStreaming(reader, mode, target, cloud, aep);
+        tenants = ReadCredentialRotation(reader, mode, streaming, tenants);
         var retention = ReadRetention(reader, target);
         var encryption = ReadEncryption(reader, target, cloud, region);
         var accountPerTenant = ReadAccountPerTenant(reader, target);

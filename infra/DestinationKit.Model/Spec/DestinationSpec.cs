@@ -36,6 +36,17 @@ public sealed record Tenant(string Id, string? DisplayName)
 
     /// <summary>DLZ only: the SAS URI the customer handed over for its Data Landing Zone container.</summary>
     public SecretValue? DlzSasUri { get; init; }
+
+    /// <summary>Streaming with credentials the stack issues: which generations of the tenant's API key or client
+    /// secret exist (<c>destination:credentialRotation</c>).</summary>
+    public CredentialGenerations Credentials { get; init; } = CredentialGenerations.First;
+}
+
+/// <summary>The generation of a tenant's credential that is handed out, and the one still valid beside it during a
+/// rotation. A generation names one generated secret: a new number is a new secret, a number dropped deletes it.</summary>
+public sealed record CredentialGenerations(int Current, int? Previous)
+{
+    public static CredentialGenerations First { get; } = new(1, null);
 }
 
 public sealed record ServicePrincipal(Guid ObjectId, Guid ClientId);

@@ -290,6 +290,23 @@ public class InvalidConfigurationTests
         Add("external issuer fields without external issuer", StreamingGcp.With(("auth", "oauth2"), ("oauth2", """{"issuerUrl": "https://login.example.test/", "audience": "aep"}""")),
             ("oauth2.issuerUrl", "is used only with issuer external; remove it or set issuer to external"),
             ("oauth2.audience", "is used only with issuer external; remove it or set issuer to external"));
+        Add("credential rotation on a batch destination", Gcs.With(("credentialRotation", """{"acme": {"current": 2}}""")),
+            ("credentialRotation", "is not used by batch destinations (streaming only); remove it"));
+        Add("credential rotation with an external issuer", StreamingAzure.With(("auth", "oauth2"), ("oauth2", """
+            {"issuer": "external", "issuerUrl": "https://id.example.test/", "jwksUri": "https://id.example.test/jwks", "tokenUrl": "https://id.example.test/token", "audience": "aep"}
+            """), ("credentialRotation", """{"acme": {"current": 2}}""")),
+            ("credentialRotation", "is not used with oauth2 issuer external, which issues and rotates the client secrets itself (the stack generates credentials only with auth api-key or issuer app); remove it"));
+        Add("credential rotation entries that cannot be used", StreamingAws.With(("tenants", """["acme", "globex", "initech", "umbrella"]"""), ("credentialRotation", """
+            {"acme": {"current": 2, "previous": 2}, "globex": {"previous": 1}, "initech": {"current": 0, "previous": 1001}, "umbrela": {"current": 2},
+             "umbrella": 3, "acme2": {"curent": 2}}
+            """)),
+            ("credentialRotation.acme.previous", "got 2, the same as current; it names the other generation still valid during a rotation (remove it when the rotation is done)"),
+            ("credentialRotation.globex.current", "is required: the generation to hand out, a whole number from 1 to 1000"),
+            ("credentialRotation.initech.current", "got 0; expected a whole number from 1 to 1000"),
+            ("credentialRotation.initech.previous", "got 1001; expected a whole number from 1 to 1000"),
+            ("credentialRotation.umbrela", "names a tenant that is not in destination:tenants; did you mean \"umbrella\"?"),
+            ("credentialRotation.umbrella", "got 3 (a JSON number); expected an object such as {\"current\": 2, \"previous\": 1}"),
+            ("credentialRotation.acme2", "names a tenant that is not in destination:tenants; did you mean \"acme\"?"));
         Add("cognito off aws", StreamingGcp.With(("auth", "oauth2"), ("oauth2", """{"issuer": "cognito"}""")),
             ("oauth2.issuer", "got \"cognito\", which exists only on target aws; use app or external"));
         Add("issuer misspelt", StreamingAws.With(("auth", "oauth2"), ("oauth2", """{"issuer": "extrenal"}""")),

@@ -317,6 +317,19 @@ public class ValidConfigurationTests
     }
 
     [Fact]
+    public void Credential_rotation_sets_the_generations_of_the_tenants_listed_and_leaves_the_others_at_one()
+    {
+        var spec = StreamingAws.With(("tenants", """["acme", "globex", "initech"]"""),
+            ("credentialRotation", """{"acme": {"current": 2, "previous": 1}, "globex": {"current": 7}}""")).Parse();
+
+        Assert.Equal([new CredentialGenerations(2, 1), new CredentialGenerations(7, null), CredentialGenerations.First],
+            spec.Tenants.Select(t => t.Credentials));
+
+        var oauth = StreamingGcp.With(("auth", "oauth2"), ("credentialRotation", """{"acme": {"current": 1, "previous": 2}}""")).Parse();
+        Assert.Equal(new CredentialGenerations(1, 2), oauth.Tenants.Single().Credentials);
+    }
+
+    [Fact]
     public void Streaming_with_an_external_issuer()
     {
         var oauth = ParseValid("streaming-azure-oauth2-external").Streaming!.OAuth2!;
