@@ -1,0 +1,27 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using Pulumi.Testing;
+
+namespace DestinationKit.PulumiTesting;
+
+/// <summary>What the TLS provider computes for a <c>PrivateKey</c>: a real key of the requested algorithm (RSA,
+/// <c>rsaBits</c>, default 2048) in the provider's PEM formats, so a test can use it as a deployment would.</summary>
+public static class TlsBehaviour
+{
+    public static CloudBehaviour Instance { get; } = new(Resource, _ => null);
+
+    private static string? Resource(MockResourceArgs args, ImmutableDictionary<string, object>.Builder state)
+    {
+        if (args.Type != "tls:index/privateKey:PrivateKey") return null;
+        var algorithm = (string)args.Inputs["algorithm"];
+        if (algorithm != "RSA") throw new NotSupportedException($"TlsBehaviour makes RSA keys, not {algorithm}");
+        var bits = args.Inputs.TryGetValue("rsaBits", out var b) ? Convert.ToInt32(b, System.Globalization.CultureInfo.InvariantCulture) : 2048;
+        using var rsa = RSA.Create(bits);
+        state["rsaBits"] = bits;
+        // The provider's PEMs end with a newline (Go's pem.Encode).
+        state["privateKeyPem"] = rsa.ExportRSAPrivateKeyPem() + "\n";
+        state["privateKeyPemPkcs8"] = rsa.ExportPkcs8PrivateKeyPem() + "\n";
+        state["publicKeyPem"] = rsa.ExportSubjectPublicKeyInfoPem() + "\n";
+        return "mock-" + Convert.ToHexString(SHA256.HashData(rsa.ExportSubjectPublicKeyInfo()))[..16].ToLowerInvariant();
+    }
+}
