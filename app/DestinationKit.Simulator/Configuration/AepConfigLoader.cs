@@ -27,8 +27,9 @@ public static class AepConfigLoader
     }
 
     /// <summary>Builds the AEP configuration of a Pulumi.&lt;stack&gt;.yaml through the model, as the stack would
-    /// export it when deployed at <paramref name="endpoint"/>. The project name comes from Pulumi.yaml beside it.</summary>
-    public static AepDestination FromStackFile(string path, Uri? endpoint, Uri? tokenUrl = null)
+    /// export it when deployed at <paramref name="endpoint"/> (SFTP on AWS: with the server's <paramref name="sftpHost"/>).
+    /// The project name comes from Pulumi.yaml beside it.</summary>
+    public static AepDestination FromStackFile(string path, Uri? endpoint, Uri? tokenUrl = null, string? sftpHost = null)
     {
         var stack = Path.GetFileNameWithoutExtension(path);
         stack = stack.StartsWith("Pulumi.", StringComparison.Ordinal) ? stack["Pulumi.".Length..] : stack;
@@ -73,8 +74,16 @@ public static class AepConfigLoader
         {
             throw new InvalidDataException("a streaming stack needs --endpoint (the URL the deployment serves, e.g. http://127.0.0.1:5080/)");
         }
-        var aep = AepConfigurationBuilder.Build(spec, new DeploymentFacts { EndpointUrl = endpoint, TokenUrl = tokenUrl });
-        return FromJsonText(aep.ToJson());
+        try
+        {
+            var aep = AepConfigurationBuilder.Build(spec, new DeploymentFacts { EndpointUrl = endpoint, TokenUrl = tokenUrl, SftpHost = sftpHost });
+            return FromJsonText(aep.ToJson());
+        }
+        catch (ArgumentException e)
+        {
+            // A fact only the deployment knows, such as the host of an SFTP server on AWS.
+            throw new InvalidDataException($"{path}: {e.Message.Split(" (Parameter", 2)[0]}; give it as an option, or use the deployed stack's outputs (--aep-config)");
+        }
     }
 
     private static YamlMappingNode? Load(string path)

@@ -166,7 +166,8 @@ public sealed record AepDestination
             ContentType = (string?)http?["contentType"] ?? "application/json",
             RequestTemplate = (string?)http?["requestBody"]?["value"],
             Aggregation = AggregationSettings.FromJson(config["aggregation"] as JsonObject),
-            Auth = ReadAuth(config["customerAuthenticationConfigurations"] as JsonArray),
+            // File-based destinations authenticate to storage (S3, AZURE_CONNECTION_STRING, ...), read by the batch simulation.
+            Auth = (string?)server["destinationServerType"] == "URL_BASED" ? ReadAuth(config["customerAuthenticationConfigurations"] as JsonArray) : new AuthSettings(),
             IdentityNamespaces = config["identityNamespaces"] is JsonObject ns ? [.. ns.Select(p => p.Key)] : [],
             ProfileFields = config["schemaConfig"]?["profileFields"] is JsonArray fields
                 ? [.. fields.Select(f => (string?)f?["name"]).OfType<string>()]

@@ -151,7 +151,7 @@ public sealed class ProfileGenerator
         };
     }
 
-    private static string DeterministicGuid(string text)
+    internal static string DeterministicGuid(string text)
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text));
         return new Guid(hash.AsSpan(0, 16)).ToString();

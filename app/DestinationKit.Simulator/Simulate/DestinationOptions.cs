@@ -49,9 +49,11 @@ public sealed class DestinationOptions
         Description = "Write the machine-readable JSON summary here.",
     };
 
-    public void AddTo(Command command)
+    /// <param name="streaming">Also the options only a streaming destination needs (<c>--endpoint</c>, <c>--api-key</c>).</param>
+    public void AddTo(Command command, bool streaming = true)
     {
-        foreach (var option in new Option[] { AepConfig, StackConfig, Endpoint, Credentials, Tenant, ApiKey, Summary }) command.Options.Add(option);
+        Option[] options = streaming ? [AepConfig, StackConfig, Endpoint, Credentials, Tenant, ApiKey, Summary] : [AepConfig, StackConfig, Credentials, Tenant, Summary];
+        foreach (var option in options) command.Options.Add(option);
         command.Validators.Add(result =>
         {
             if ((result.GetValue(AepConfig) is null) == (result.GetValue(StackConfig) is null))

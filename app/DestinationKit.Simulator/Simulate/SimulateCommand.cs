@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DestinationKit.Simulator.Audiences;
+using DestinationKit.Simulator.Batch;
 using DestinationKit.Simulator.Streaming;
 
 namespace DestinationKit.Simulator.Simulate;
@@ -11,5 +12,6 @@ public static class SimulateCommand
     {
         StreamingCommand.Build(),
         AudiencesCommand.Build(),
+        BatchCommand.Build(),
     };
 }
