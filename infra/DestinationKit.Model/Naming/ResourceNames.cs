@@ -25,6 +25,19 @@ public sealed class ResourceNames(DestinationSpec spec)
     /// <summary>The shared storage account of the Azure targets (landing zone, SFTP or the streaming sink).</summary>
     public string StorageAccount => $"{Prefix}{(spec.IsStreaming ? "sk" : "lz")}{Hash("account")}";
 
+    /// <summary>Streaming on Azure: the account holding the app's zip package, apart from the sink's account so that
+    /// the sink's can refuse shared keys (the package is fetched with a SAS, which needs them).</summary>
+    public string AppPackageStorageAccount => $"{Prefix}pk{Hash("package")}";
+
+    /// <summary>Streaming on Azure: the App Service plan the app runs on.</summary>
+    public string AppServicePlan => $"{Prefix}-plan-{Hash("plan")}";
+
+    /// <summary>Streaming on Azure: the web app, globally unique (its host is <c>&lt;name&gt;.azurewebsites.net</c>).</summary>
+    public string WebApp => $"{Prefix}-ingest-{Hash("webapp")}";
+
+    /// <summary>Streaming on Azure: the API Management service, globally unique (its gateway is <c>&lt;name&gt;.azure-api.net</c>).</summary>
+    public string ApiManagement => $"{Prefix}-gw-{Hash("apim")}";
+
     /// <summary>With <c>accountPerTenant</c>: the tenant's own account, with as much of its id as fits.</summary>
     public string TenantStorageAccount(string tenantId)
     {
@@ -45,6 +58,9 @@ public sealed class ResourceNames(DestinationSpec spec)
 
     public static string TransferUser(string tenantId) => tenantId;
 
+    /// <summary>The role a Transfer Family server writes its CloudWatch logs with.</summary>
+    public string TransferLoggingRole => $"{Prefix}-transfer-logging-{Hash("role", "transfer-logging")}";
+
     /// <summary>Azure local users allow no hyphens; the parser rejects tenant ids that would then collide.</summary>
     public static string AzureLocalUser(string tenantId) => tenantId.Replace("-", "", StringComparison.Ordinal);
 
@@ -55,4 +71,25 @@ public sealed class ResourceNames(DestinationSpec spec)
         var readable = tenantId[..Math.Min(room, tenantId.Length)].TrimEnd('-');
         return $"{Prefix}-{readable}-{StableHash.Of($"{_seed}/sa/{tenantId}", hashLength)}";
     }
+
+    /// <summary>The Lambda function running the ingestion app (target <c>aws</c>); its logs go to
+    /// <c>/aws/lambda/&lt;name&gt;</c>.</summary>
+    public string StreamingFunction => $"{Prefix}-ingest-{Hash("function")}";
+
+    /// <summary>The role the streaming function runs as.</summary>
+    public string StreamingFunctionRole => $"{Prefix}-ingest-{Hash("role", "function")}";
+
+    /// <summary>The API Gateway HTTP API in front of the streaming function.</summary>
+    public string StreamingApi => $"{Prefix}-ingest-{Hash("api")}";
+
+    /// <summary>The SSM SecureString parameter holding the streaming app's provisioned credentials.</summary>
+    public string CredentialsParameter => $"/destinationkit/{Prefix}-{Hash("credentials")}/app-credentials";
+
+    /// <summary>The Cognito user pool issuing tokens (target <c>aws</c> with issuer <c>cognito</c>).</summary>
+    public string CognitoUserPool => $"{Prefix}-ingest-{Hash("user-pool")}";
+
+    /// <summary>The user pool's domain prefix (<c>&lt;domain&gt;.auth.&lt;region&gt;.amazoncognito.com</c>), unique per
+    /// region across accounts. Cognito refuses domains containing aws, amazon or cognito: the parser keeps them out of
+    /// the prefix, and the hash is hexadecimal, which cannot spell them.</summary>
+    public string CognitoDomain => $"{Prefix}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{_seed}/cognito-domain")))[..10]}";
 }

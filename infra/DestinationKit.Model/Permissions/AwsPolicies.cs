@@ -28,17 +28,72 @@ public static class AwsPolicies
     public static string BucketArn(string partition, string bucket) => $"arn:{partition}:s3:::{bucket}";
 
     /// <summary>AEP's six actions (shared/AEP.md §4.2), nothing else: object actions on the prefix only,
-    /// the bucket's location, and listing limited to the prefix.</summary>
-    public static AwsPolicy TenantLandingAccess(string partition, string bucket, string tenantPrefix)
+    /// the bucket's location, and listing limited to the prefix. With SSE-KMS (<paramref name="kmsKeyArn"/>), also
+    /// the use of the bucket's key that S3 makes with the caller's permissions (<see cref="BucketKeyUse"/>), without
+    /// which every upload and download is denied.</summary>
+    public static AwsPolicy TenantLandingAccess(string partition, string bucket, string tenantPrefix, string? kmsKeyArn = null)
     {
         var bucketArn = BucketArn(partition, bucket);
-        return new AwsPolicy(
+        ImmutableArray<AwsPolicyStatement> statements =
         [
             new("AepObjectsInTenantPrefix", "Allow", AepObjectActions, [$"{bucketArn}/{tenantPrefix}*"]),
             new("AepBucketLocation", "Allow", ["s3:GetBucketLocation"], [bucketArn]),
             new("AepListTenantPrefix", "Allow", ["s3:ListBucket"], [bucketArn], Condition: StringLike("s3:prefix", tenantPrefix, $"{tenantPrefix}*")),
+        ];
+        return new AwsPolicy(kmsKeyArn is null ? statements : statements.Add(BucketKeyUse(partition, bucket, kmsKeyArn)));
+    }
+
+    /// <summary>What S3 asks KMS for on the caller's behalf when a bucket's default encryption is SSE-KMS with S3
+    /// Bucket Keys: a data key on upload (multipart included) and its decryption on download. Limited to requests
+    /// for this bucket: with Bucket Keys S3 passes the bucket's ARN as the encryption context. A key given by alias
+    /// is matched through the alias, since IAM does not accept alias ARNs as the resource of key actions.</summary>
+    public static AwsPolicyStatement BucketKeyUse(string partition, string bucket, string kmsKeyArn)
+    {
+        var parts = kmsKeyArn.Split(':', 6);
+        if (parts.Length != 6 || parts[2] != "kms")
+            throw new ArgumentException($"expected a KMS key or alias ARN, got {kmsKeyArn}", nameof(kmsKeyArn));
+        var context = Single("StringEquals", "kms:EncryptionContext:aws:s3:arn", BucketArn(partition, bucket));
+        if (parts[5].StartsWith("alias/", StringComparison.Ordinal))
+        {
+            var keys = $"arn:{parts[1]}:kms:{parts[3]}:{parts[4]}:key/*";
+            return new("AepUseBucketKey", "Allow", BucketKeyActions, [keys],
+                Condition: context.Add("ForAnyValue:StringEquals", ImmutableSortedDictionary<string, ImmutableArray<string>>.Empty.Add("kms:ResourceAliases", [parts[5]])));
+        }
+        return new("AepUseBucketKey", "Allow", BucketKeyActions, [kmsKeyArn], Condition: context);
+    }
+
+    /// <summary>The KMS actions SSE-KMS needs from whoever reads or writes objects.</summary>
+    public static readonly ImmutableArray<string> BucketKeyActions = ["kms:Decrypt", "kms:GenerateDataKey"];
+
+    /// <summary>Trust policy of a tenant's Transfer Family role: the Transfer service may assume it for users of
+    /// this server only (AWS's confused-deputy guidance: source account and source ARN).</summary>
+    public static AwsPolicy TransferUserTrust(string serverArn)
+    {
+        // arn:<partition>:transfer:<region>:<account>:server/<server id>
+        var parts = serverArn.Split(':', 6);
+        if (parts.Length != 6 || parts[2] != "transfer" || !parts[5].StartsWith("server/", StringComparison.Ordinal))
+            throw new ArgumentException($"expected a Transfer Family server ARN, got {serverArn}", nameof(serverArn));
+        var users = $"arn:{parts[1]}:transfer:{parts[3]}:{parts[4]}:user/{parts[5]["server/".Length..]}/*";
+        return new(
+        [
+            new("TransferAssumesRoleForServerUsers", "Allow", ["sts:AssumeRole"], [],
+                Condition: Single("StringEquals", "aws:SourceAccount", parts[4])
+                    .Add("ArnLike", ImmutableSortedDictionary<string, ImmutableArray<string>>.Empty.Add("aws:SourceArn", [users])),
+                Principal: new JsonObject { ["Service"] = TransferService }),
         ]);
     }
+
+    /// <summary>Trust policy of the role a Transfer Family server writes its logs with. The server's ARN does not
+    /// exist when the role is created, so the trust cannot name it.</summary>
+    public static AwsPolicy TransferLoggingTrust() => new(
+    [
+        new("TransferWritesServerLogs", "Allow", ["sts:AssumeRole"], [], Principal: new JsonObject { ["Service"] = TransferService }),
+    ]);
+
+    /// <summary>AWS's managed policy for Transfer Family logging: log groups and streams under /aws/transfer/ only.</summary>
+    public static string TransferLoggingPolicyArn(string partition) => $"arn:{partition}:iam::aws:policy/service-role/AWSTransferLoggingAccess";
+
+    private const string TransferService = "transfer.amazonaws.com";
 
     /// <summary>Bucket policy that refuses every request not made over TLS.</summary>
     public static AwsPolicy DenyInsecureTransport(string partition, string bucket)

@@ -205,6 +205,7 @@ public class NamingTests
         Assert.NotEqual(baseline.TenantStorageAccount("acme"), other.TenantStorageAccount("acme"));
         Assert.NotEqual(baseline.IamUser("acme"), other.IamUser("acme"));
         Assert.NotEqual(baseline.IamRole("acme", "adobe"), other.IamRole("acme", "adobe"));
+        Assert.NotEqual(baseline.TransferLoggingRole, other.TransferLoggingRole);
         Assert.NotEqual(baseline.GcpServiceAccountId("acme"), other.GcpServiceAccountId("acme"));
     }
 
@@ -273,12 +274,13 @@ public class NamingTests
         }
         Check("AzureResourceGroup", names.ResourceGroup);
         Check("AzureStorageAccount", names.StorageAccount);
+        Check("IamRole", names.TransferLoggingRole);
         foreach (var tenant in spec.Tenants.Select(t => t.Id))
         {
             Check("AzureStorageAccount", names.TenantStorageAccount(tenant));
             Check("AzureContainer", ResourceNames.TenantContainer(tenant));
             Check("IamUser", names.IamUser(tenant));
-            foreach (var purpose in new[] { "adobe", "ingestion" }) Check("IamRole", names.IamRole(tenant, purpose));
+            foreach (var purpose in new[] { "adobe", "ingestion", "sftp" }) Check("IamRole", names.IamRole(tenant, purpose));
             Check("TransferUser", ResourceNames.TransferUser(tenant));
             if (isAzureSftp) Check("AzureLocalUser", ResourceNames.AzureLocalUser(tenant));
             Check("GcpServiceAccountId", names.GcpServiceAccountId(tenant));
@@ -302,6 +304,7 @@ public class NamingTests
         Assert.Matches("^acmeglobexintern[a-z2-7]{8}$", names.TenantStorageAccount("globex-international"));
         Assert.Matches("^acme-globex-corp-[a-z2-7]{8}$", names.IamUser("globex-corp"));
         Assert.Matches("^acme-globex-corp-adobe-[a-z2-7]{8}$", names.IamRole("globex-corp", "adobe"));
+        Assert.Matches("^acme-transfer-logging-[a-z2-7]{8}$", names.TransferLoggingRole);
         Assert.Matches("^acme-globex-corp-[a-z2-7]{6}$", names.GcpServiceAccountId("globex-corp"));
         // The service account id keeps what fits of the tenant id (18 characters here), never ending that part with a hyphen.
         Assert.Matches("^acme-abcdefghijklmnop-q-[a-z2-7]{6}$", names.GcpServiceAccountId("abcdefghijklmnop-qrstu"));

@@ -65,6 +65,60 @@ public class PermissionTests
             json);
     }
 
+    private const string KeyArn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+    [Fact]
+    public void With_sse_kms_the_tenant_may_use_the_bucket_key_only_through_requests_for_this_bucket()
+    {
+        var policy = AwsPolicies.TenantLandingAccess("aws", Bucket, "acme/", KeyArn);
+
+        Assert.Equal(AepS3Actions, policy.Statements.Where(s => s.Sid != "AepUseBucketKey").SelectMany(s => s.Actions).Order(StringComparer.Ordinal));
+        var key = policy.Statements.Single(s => s.Sid == "AepUseBucketKey");
+        Assert.Equal<string>(["kms:Decrypt", "kms:GenerateDataKey"], key.Actions);
+        Assert.Equal(
+            """{"Sid":"AepUseBucketKey","Effect":"Allow","Action":["kms:Decrypt","kms:GenerateDataKey"],"Resource":"arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab","Condition":{"StringEquals":{"kms:EncryptionContext:aws:s3:arn":"arn:aws:s3:::aep-landing-l5digkdz"}}}""",
+            key.ToJsonNode().ToJsonString());
+    }
+
+    [Fact]
+    public void A_key_given_by_alias_is_matched_through_the_alias()
+    {
+        var statement = AwsPolicies.BucketKeyUse("aws-us-gov", Bucket, "arn:aws-us-gov:kms:us-gov-west-1:123456789012:alias/landing/exports");
+
+        Assert.Equal<string>(["arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/*"], statement.Resources);
+        Assert.Equal(
+            """{"ForAnyValue:StringEquals":{"kms:ResourceAliases":"alias/landing/exports"},"StringEquals":{"kms:EncryptionContext:aws:s3:arn":"arn:aws-us-gov:s3:::aep-landing-l5digkdz"}}""",
+            statement.ToJsonNode()["Condition"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Without_sse_kms_there_is_no_key_statement()
+    {
+        Assert.DoesNotContain(AwsPolicies.TenantLandingAccess("aws", Bucket, "acme/").Statements.SelectMany(s => s.Actions),
+            a => a.StartsWith("kms:", StringComparison.Ordinal));
+        Assert.Throws<ArgumentException>(() => AwsPolicies.BucketKeyUse("aws", Bucket, "1234abcd-12ab-34cd-56ef-1234567890ab"));
+    }
+
+    [Fact]
+    public void Transfer_may_assume_a_tenant_role_only_for_users_of_this_server_in_this_account()
+    {
+        var policy = AwsPolicies.TransferUserTrust("arn:aws:transfer:eu-west-1:123456789012:server/s-1234567890abcdef0");
+
+        Assert.Equal(
+            """{"Version":"2012-10-17","Statement":[{"Sid":"TransferAssumesRoleForServerUsers","Effect":"Allow","Principal":{"Service":"transfer.amazonaws.com"},"Action":"sts:AssumeRole","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:transfer:eu-west-1:123456789012:user/s-1234567890abcdef0/*"},"StringEquals":{"aws:SourceAccount":"123456789012"}}}]}""",
+            policy.ToJson());
+        Assert.Throws<ArgumentException>(() => AwsPolicies.TransferUserTrust("arn:aws:transfer:eu-west-1:123456789012:user/s-1/acme"));
+    }
+
+    [Fact]
+    public void Transfer_writes_server_logs_with_awss_managed_logging_policy()
+    {
+        Assert.Equal(
+            """{"Version":"2012-10-17","Statement":[{"Sid":"TransferWritesServerLogs","Effect":"Allow","Principal":{"Service":"transfer.amazonaws.com"},"Action":"sts:AssumeRole"}]}""",
+            AwsPolicies.TransferLoggingTrust().ToJson());
+        Assert.Equal("arn:aws-cn:iam::aws:policy/service-role/AWSTransferLoggingAccess", AwsPolicies.TransferLoggingPolicyArn("aws-cn"));
+    }
+
     [Theory]
     [InlineData("eu-west-1", "aws")]
     [InlineData("us-east-1", "aws")]
