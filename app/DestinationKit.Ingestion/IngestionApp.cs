@@ -21,6 +21,7 @@ public static class IngestionApp
         services.Configure<IngestionOptions>(builder.Configuration.GetSection(IngestionOptions.Section));
         services.Configure<AuthOptions>(builder.Configuration.GetSection(AuthOptions.Section));
         services.Configure<AdminOptions>(builder.Configuration.GetSection(AdminOptions.Section));
+        services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
 
         var ingestion = builder.Configuration.GetSection(IngestionOptions.Section).Get<IngestionOptions>() ?? new IngestionOptions();
         builder.WebHost.ConfigureKestrel(k =>
@@ -42,8 +43,10 @@ public static class IngestionApp
             var o = sp.GetRequiredService<IOptions<IngestionOptions>>().Value;
             var env = sp.GetRequiredService<IHostEnvironment>();
             var auth = sp.GetRequiredService<IOptions<AuthOptions>>().Value;
-            return new CredentialStore(SqliteStore.ResolveDataDirectory(o.DataDirectory, env.ContentRootPath), TimeSpan.FromSeconds(auth.KeyCacheSeconds));
+            return new CredentialStore(SqliteStore.ResolveDataDirectory(o.DataDirectory, env.ContentRootPath), TimeSpan.FromSeconds(auth.KeyCacheSeconds),
+                sp.GetRequiredService<ProvisionedCredentials>());
         });
+        services.AddProvisionedCredentials(builder.Configuration); // Auth:Provisioned: the deployment's keys, clients and signing key
         services.AddSingleton<TokenService>();
         services.AddHttpClient("jwks", c => c.Timeout = TimeSpan.FromSeconds(10));
 
@@ -92,6 +95,7 @@ public static class IngestionApp
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseGatewayOrigin();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
