@@ -22,6 +22,26 @@ public static class TlsBehaviour
         state["privateKeyPem"] = rsa.ExportRSAPrivateKeyPem() + "\n";
         state["privateKeyPemPkcs8"] = rsa.ExportPkcs8PrivateKeyPem() + "\n";
         state["publicKeyPem"] = rsa.ExportSubjectPublicKeyInfoPem() + "\n";
+        state["publicKeyOpenssh"] = OpenSshPublicKey(rsa.ExportParameters(false)) + "\n";
         return "mock-" + Convert.ToHexString(SHA256.HashData(rsa.ExportSubjectPublicKeyInfo()))[..16].ToLowerInvariant();
+    }
+
+    /// <summary>The <c>authorized_keys</c> line of an RSA public key (RFC 4253 §6.6: the key type, e and n as mpints).</summary>
+    private static string OpenSshPublicKey(RSAParameters key)
+    {
+        using var wire = new MemoryStream();
+        void Write(ReadOnlySpan<byte> value)
+        {
+            Span<byte> length = stackalloc byte[4];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(length, value.Length);
+            wire.Write(length);
+            wire.Write(value);
+        }
+        // An mpint with its high bit set gets a leading zero byte, so it is not read as negative.
+        byte[] Mpint(byte[] value) => value[0] >= 0x80 ? [0, .. value] : value;
+        Write("ssh-rsa"u8);
+        Write(Mpint(key.Exponent!));
+        Write(Mpint(key.Modulus!));
+        return "ssh-rsa " + Convert.ToBase64String(wire.ToArray());
     }
 }
