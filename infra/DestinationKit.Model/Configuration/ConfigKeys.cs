@@ -28,7 +28,9 @@ public static class ConfigKeys
         "The AEP customers this destination serves, 1–100. Each item is a tenant id or an object "
         + "`{\"id\": \"acme\", \"name\": \"Acme Corp\"}`. Ids: 3–32 characters, lowercase letters, digits and single "
         + "hyphens, starting and ending with a letter or digit; unique. Each tenant gets its own prefix, container "
-        + "or folder and its own credentials.",
+        + "or folder and its own credentials. On `aws` streaming with generated credentials, all of them travel to "
+        + "the app in one SSM parameter of at most 8192 bytes: about 40 tenants with 8-character ids and a rotation "
+        + "in progress for each (the parser checks).",
         Fields:
         [
             new("id", "string", "(required)", "The tenant id."),
@@ -57,12 +59,15 @@ public static class ConfigKeys
         [
             new("issuer", "string", "`app`", "`app`: the ingestion app's own token endpoint (`/oauth2/token`) issues "
                 + "signed JWTs; `external`: trust another issuer (fields below); `cognito`: an Amazon Cognito user "
-                + "pool (target `aws` only)."),
-            new("tokenLifetimeSeconds", "integer", "`86400`", "Lifetime of issued tokens, 3600–604800. Adobe "
-                + "recommends at least 24 hours. Not used with `external`."),
+                + "pool (target `aws` only, commercial regions; the domain is named after `namePrefix`, which must "
+                + "then not contain `aws`, `amazon` or `cognito`)."),
+            new("tokenLifetimeSeconds", "integer", "`86400`", "Lifetime of issued tokens, 3600–604800 (at most "
+                + "86400 with `cognito`). Adobe recommends at least 24 hours. Not used with `external`."),
             new("clientAuthentication", "string", "`body`", "How AEP sends the client secret to the token endpoint: "
                 + "`body` (form fields) or `basic` (HTTP Basic; AEP's `useBasicAuth`)."),
-            new("scopes", "JSON list", "`[]`", "Scopes AEP requests, up to 10 RFC 6749 scope tokens."),
+            new("scopes", "JSON list", "`[]`", "Scopes AEP requests, up to 10 RFC 6749 scope tokens. With `cognito`: "
+                + "`<resource server identifier>/<scope name>`, one identifier for all (the stack creates that resource "
+                + "server); without scopes the stack defines `destinationkit/ingest` and AEP requests none."),
             new("issuerUrl", "https URL", "(required for `external`)", "The external issuer (`iss` claim)."),
             new("jwksUri", "https URL", "(required for `external`)", "Where the external issuer publishes its keys."),
             new("tokenUrl", "https URL", "(required for `external`)", "The external issuer's token endpoint, given to AEP."),
@@ -76,8 +81,9 @@ public static class ConfigKeys
         [
             new("sink", "string", "the cloud's object store", "Where accepted requests are stored durably: `s3` on "
                 + "`aws`, `blob` on `azure`, `gcs` on `gcp` (the only allowed value on each)."),
-            new("maxRequestBodyBytes", "integer", "`6291456` on `aws`, `16777216` elsewhere", "Largest accepted "
-                + "request body, 65536 up to the platform's limit: 6291456 on `aws` (Lambda's request payload), "
+            new("maxRequestBodyBytes", "integer", "`4980736` on `aws`, `16777216` elsewhere", "Largest accepted "
+                + "request body, 65536 up to the platform's limit: 4980736 on `aws` (what fits Lambda's 6 MB "
+                + "invocation payload once API Gateway has wrapped the body, escaped, in its event), "
                 + "33554432 on `gcp` (Cloud Run), 67108864 on `azure`. Must fit the largest batch the aggregation "
                 + "policy allows."),
             new("maxConcurrentRequests", "integer", "`64`", "Requests the app processes at once, 1–4096; more answer 429."),

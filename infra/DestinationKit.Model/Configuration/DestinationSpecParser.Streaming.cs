@@ -63,7 +63,7 @@ public static partial class DestinationSpecParser
                 reader.Error(ConfigKeys.Aggregation.Name,
                     $"allows {aggregation.MaxProfilesPerRequest} profiles a request, about {needed} bytes at "
                     + $"{EstimatedProfileBytes(aep)} bytes a profile, which exceeds app.maxRequestBodyBytes ({app.MaxRequestBodyBytes})"
-                    + (cloud == CloudProvider.Aws ? "; on aws the limit is 6291456 (Lambda's request payload)" : "")
+                    + (cloud == CloudProvider.Aws ? $"; on aws at most {AwsMaxRequestBodyBytes} (what fits Lambda's 6 MB invocation payload once API Gateway wraps the body in its event)" : "")
                     + "; lower maxUsersPerRequest or maxNumEventsInBatch");
             }
         }
@@ -131,7 +131,7 @@ public static partial class DestinationSpecParser
     private static readonly IReadOnlyDictionary<CloudProvider, (string Sink, int DefaultBody, int MaxBody)> AppLimits =
         new Dictionary<CloudProvider, (string, int, int)>
         {
-            [CloudProvider.Aws] = ("s3", 6_291_456, 6_291_456),
+            [CloudProvider.Aws] = ("s3", AwsMaxRequestBodyBytes, AwsMaxRequestBodyBytes),
             [CloudProvider.Azure] = ("blob", 16_777_216, 67_108_864),
             [CloudProvider.Gcp] = ("gcs", 16_777_216, 33_554_432),
         };

@@ -72,6 +72,7 @@ public static partial class DestinationSpecParser
         var tags = ReadTags(reader, target, cloud);
         var fileFormat = ReadFileFormat(reader, mode);
         var batchExport = ReadBatchExport(reader, mode);
+        CheckAwsStreaming(reader, target, region, prefix, tenants, streaming);
 
         if (mode is null || target is null || tenants is null || aep is null || prefix is null) return null;
         return new DestinationSpec

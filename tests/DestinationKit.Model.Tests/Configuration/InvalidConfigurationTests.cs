@@ -324,8 +324,10 @@ public class InvalidConfigurationTests
             ("oauth2.scopes", "has 11 scopes; at most 10 allowed"));
 
         // ---- app limits ----
-        Add("request body above aws limit", StreamingAws.With(("app", """{"maxRequestBodyBytes": 6291457}""")),
-            ("app.maxRequestBodyBytes", "got 6291457; expected a whole number from 65536 to 6291456"));
+        Add("request body above aws limit", StreamingAws.With(("app", """{"maxRequestBodyBytes": 4980737}""")),
+            ("app.maxRequestBodyBytes", "got 4980737; expected a whole number from 65536 to 4980736"));
+        Add("request body of Lambda's whole invocation payload", StreamingAws.With(("app", """{"maxRequestBodyBytes": 6291456}""")),
+            ("app.maxRequestBodyBytes", "got 6291456; expected a whole number from 65536 to 4980736"));
         Add("request body below minimum", StreamingAzure.With(("app", """{"maxRequestBodyBytes": 65535}""")),
             ("app.maxRequestBodyBytes", "got 65535; expected a whole number from 65536 to 67108864"));
         Add("sink of another cloud", StreamingGcp.With(("app", """{"sink": "s3"}""")),
@@ -337,11 +339,33 @@ public class InvalidConfigurationTests
             ("app.rateLimitPerSecond", "got 100001; expected a whole number from 1 to 100000"),
             ("app.burstLimit", "got 200001; expected a whole number from 1 to 200000"));
 
+        // ---- aws streaming: the credentials parameter and Cognito ----
+        Add("aws credentials do not fit one SSM parameter", StreamingAws.With(("tenants", JsonList(Enumerable.Range(1, 70).Select(i => $"tenant{i:00}")))),
+            ("tenants", "has 70 tenants, whose credentials (about 8830 bytes with the signing key) do not fit the SSM parameter that carries them to the app on aws (at most 8192 bytes); split the tenants over two stacks, finish rotations (remove \"previous\" from destination:credentialRotation), or shorten tenant ids"));
+        Add("aws rotations make the credentials too big", StreamingAws.With(
+            ("tenants", JsonList(Enumerable.Range(1, 45).Select(i => $"tenant{i:00}"))),
+            ("credentialRotation", JsonSerializer.Serialize(Enumerable.Range(1, 45).ToDictionary(i => $"tenant{i:00}", _ => new { current = 2, previous = 1 })))),
+            ("tenants", "has 45 tenants, whose credentials (about 8830 bytes with the signing key, counting the previous credential of each rotation) do not fit the SSM parameter that carries them to the app on aws (at most 8192 bytes); split the tenants over two stacks, finish rotations (remove \"previous\" from destination:credentialRotation), or shorten tenant ids"));
+        Add("cognito token lifetime above a day", StreamingAws.With(("auth", "oauth2"), ("oauth2", """{"issuer": "cognito", "tokenLifetimeSeconds": 172800}""")),
+            ("oauth2.tokenLifetimeSeconds", "got 172800; Cognito issues access tokens for at most 86400 seconds (one day)"));
+        Add("cognito scopes without one resource server", StreamingAws.With(("auth", "oauth2"), ("oauth2", """{"issuer": "cognito", "scopes": ["profiles.write", "aep/a", "other/b", "x/"]}""")),
+            ("oauth2.scopes", "got \"profiles.write\"; with issuer cognito a scope is <resource server identifier>/<scope name>, such as \"destinationkit/profiles.write\" (each part 1–256 printable characters, the name without \"/\")"),
+            ("oauth2.scopes", "got \"x/\"; with issuer cognito a scope is <resource server identifier>/<scope name>, such as \"destinationkit/profiles.write\" (each part 1–256 printable characters, the name without \"/\")"),
+            ("oauth2.scopes", "names 2 resource servers (aep, other); the stack creates one Cognito resource server, so every scope must start with the same identifier"));
+        Add("cognito outside the commercial partition", StreamingAws.With(("region", "us-gov-west-1"), ("auth", "oauth2"), ("oauth2", """{"issuer": "cognito"}""")),
+            ("oauth2.issuer", "got \"cognito\" in region us-gov-west-1 (aws-us-gov partition); the Cognito token domain this stack creates (<prefix>.auth.<region>.amazoncognito.com) exists in the commercial partition only; use app"));
+        Add("cognito with a reserved word in the name prefix", StreamingAws.With(("namePrefix", "awsdk"), ("auth", "oauth2"), ("oauth2", """{"issuer": "cognito"}""")),
+            ("namePrefix", "got \"awsdk\", which contains \"aws\"; the Cognito domain is named after the prefix and Cognito refuses domains containing \"aws\", \"amazon\", \"cognito\""));
+
         // ---- aggregation ----
         Add("configurable batch of 10000 does not fit aws's request limit", StreamingAws.With(
             ("identityNamespaces", """{"email_lc_sha256": {}, "phone_sha256": {}, "crm_id": {}, "ecid": {}}"""),
             ("aggregation", """{"type": "configurable", "maxNumEventsInBatch": 10000}""")),
-            ("aggregation", "allows 10000 profiles a request, about 7040000 bytes at 704 bytes a profile, which exceeds app.maxRequestBodyBytes (6291456); on aws the limit is 6291456 (Lambda's request payload); lower maxUsersPerRequest or maxNumEventsInBatch"));
+            ("aggregation", "allows 10000 profiles a request, about 7040000 bytes at 704 bytes a profile, which exceeds app.maxRequestBodyBytes (4980736); on aws at most 4980736 (what fits Lambda's 6 MB invocation payload once API Gateway wraps the body in its event); lower maxUsersPerRequest or maxNumEventsInBatch"));
+        Add("configurable batch that fits 6 MB but not Lambda's event", StreamingAws.With(
+            ("identityNamespaces", """{"email_lc_sha256": {}, "phone_sha256": {}, "crm_id": {}}"""),
+            ("aggregation", """{"type": "configurable", "maxNumEventsInBatch": 10000}""")),
+            ("aggregation", "allows 10000 profiles a request, about 6080000 bytes at 608 bytes a profile, which exceeds app.maxRequestBodyBytes (4980736); on aws at most 4980736 (what fits Lambda's 6 MB invocation payload once API Gateway wraps the body in its event); lower maxUsersPerRequest or maxNumEventsInBatch"));
         Add("best-effort batch does not fit a lowered request limit", StreamingAzure.With(
             ("app", """{"maxRequestBodyBytes": 65536}"""), ("aggregation", """{"maxUsersPerRequest": 500}""")),
             ("aggregation", "allows 500 profiles a request, about 208000 bytes at 416 bytes a profile, which exceeds app.maxRequestBodyBytes (65536); lower maxUsersPerRequest or maxNumEventsInBatch"));

@@ -85,7 +85,7 @@ public class ValidConfigurationTests
     }
 
     [Theory]
-    [InlineData("aws", CloudProvider.Aws, "s3", 6_291_456)]
+    [InlineData("aws", CloudProvider.Aws, "s3", 4_980_736)]
     [InlineData("azure", CloudProvider.Azure, "blob", 16_777_216)]
     [InlineData("gcp", CloudProvider.Gcp, "gcs", 16_777_216)]
     public void A_minimal_streaming_configuration_gets_every_default(string target, CloudProvider cloud, string sink, int body)
@@ -362,13 +362,16 @@ public class ValidConfigurationTests
     [Fact]
     public void The_largest_batch_that_fits_aws_is_accepted()
     {
-        // 3 namespaces: 608 bytes a profile; 10000 of them are 6080000 bytes, under Lambda's 6291456.
+        // 2 namespaces and 2 attributes: 672 bytes a profile; 7400 of them are 4972800 bytes, under the 4980736 that fit
+        // Lambda's invocation payload once API Gateway has wrapped the body in its event.
         var spec = StreamingAws.With(
-            ("identityNamespaces", """{"email_lc_sha256": {}, "phone_sha256": {}, "crm_id": {}}"""),
-            ("aggregation", """{"type": "configurable", "maxNumEventsInBatch": 10000}""")).Parse();
+            ("identityNamespaces", """{"email_lc_sha256": {}, "phone_sha256": {}}"""),
+            ("profileFields", """[{"name": "firstName", "title": "First name"}, {"name": "city", "title": "City"}]"""),
+            ("aggregation", """{"type": "configurable", "maxNumEventsInBatch": 7400}""")).Parse();
 
-        Assert.Equal(608, DestinationSpecParser.EstimatedProfileBytes(spec.Aep));
-        Assert.Equal(10_000, spec.Streaming!.Aggregation.MaxProfilesPerRequest);
+        Assert.Equal(672, DestinationSpecParser.EstimatedProfileBytes(spec.Aep));
+        Assert.Equal(DestinationSpecParser.AwsMaxRequestBodyBytes, spec.Streaming!.App.MaxRequestBodyBytes);
+        Assert.Equal(7400, spec.Streaming.Aggregation.MaxProfilesPerRequest);
     }
 
     [Fact]
