@@ -35,6 +35,18 @@ public static partial class NameRules
         : !AzureResourceGroupPattern().IsMatch(name) ? "may contain only letters, digits, '_', '-', '.', '(' and ')' and must not end with '.'"
         : null;
 
+    /// <summary>App Service apps and plans: letters, digits and hyphens, 2–60, not starting or ending with a hyphen.</summary>
+    public static string? AzureWebApp(string name) =>
+        name.Length is < 2 or > 60 ? $"must be 2–60 characters, is {name.Length}"
+        : !AzureHyphenatedPattern().IsMatch(name) ? "may contain only letters, digits and hyphens, and must start and end with a letter or digit"
+        : null;
+
+    /// <summary>API Management services: 1–50, starting with a letter, letters, digits and hyphens, not ending with a hyphen.</summary>
+    public static string? AzureApiManagement(string name) =>
+        name.Length is < 1 or > 50 ? $"must be 1–50 characters, is {name.Length}"
+        : !AzureApiManagementPattern().IsMatch(name) ? "must start with a letter, contain only letters, digits and hyphens, and end with a letter or digit"
+        : null;
+
     /// <summary>Azure Storage local users (SFTP): lowercase letters and digits, 3–64.</summary>
     public static string? AzureLocalUser(string name) =>
         name.Length is < 3 or > 64 ? $"must be 3–64 characters, is {name.Length}"
@@ -84,6 +96,12 @@ public static partial class NameRules
 
     [GeneratedRegex(@"^[\w\-.()]*[\w\-()]$")]
     private static partial Regex AzureResourceGroupPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$")]
+    private static partial Regex AzureHyphenatedPattern();
+
+    [GeneratedRegex("^[A-Za-z]([A-Za-z0-9-]*[A-Za-z0-9])?$")]
+    private static partial Regex AzureApiManagementPattern();
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]*[a-z0-9]$")]
     private static partial Regex GcsBucketPattern();
