@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using DestinationKit.Model.Permissions;
+using DestinationKit.Model.Platform;
 using DestinationKit.Model.Spec;
 
 namespace DestinationKit.Model.Configuration;
@@ -45,7 +46,13 @@ public static partial class DestinationSpecParser
     private static void CheckAwsStreaming(ConfigReader reader, DestinationTarget? target, string? region, string? prefix,
         ImmutableArray<Tenant>? tenants, StreamingSettings? streaming)
     {
-        if (target != DestinationTarget.Aws || streaming is null) return;
+        if (target != DestinationTarget.Aws) return;
+        if (region is not null && LambdaWebAdapter.LayerArn(region) is null)
+        {
+            reader.Error(ConfigKeys.Region.Name, $"got \"{region}\"; target aws runs the app on Lambda with the Lambda Web Adapter layer, "
+                + "which AWS publishes in the commercial regions and in cn-north-1 and cn-northwest-1 only");
+        }
+        if (streaming is null) return;
         var appIssues = streaming.Auth == StreamingAuth.ApiKey || streaming.OAuth2?.Issuer == TokenIssuer.App;
         if (appIssues && tenants is { } list)
         {

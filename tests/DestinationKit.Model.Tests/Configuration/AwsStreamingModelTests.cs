@@ -132,6 +132,16 @@ public partial class AwsStreamingModelTests
             AwsStreamingPolicies.LambdaTrust().ToJson());
     }
 
+    [Theory]
+    [InlineData("eu-west-1", "arn:aws:lambda:eu-west-1:753240598075:layer:LambdaAdapterLayerX86:26")]
+    [InlineData("ap-southeast-2", "arn:aws:lambda:ap-southeast-2:753240598075:layer:LambdaAdapterLayerX86:26")]
+    [InlineData("cn-north-1", "arn:aws-cn:lambda:cn-north-1:041581134020:layer:LambdaAdapterLayerX86:26")]
+    [InlineData("cn-northwest-1", "arn:aws-cn:lambda:cn-northwest-1:069767869989:layer:LambdaAdapterLayerX86:26")]
+    [InlineData("us-gov-west-1", null)]
+    [InlineData("us-iso-east-1", null)]
+    public void The_lambda_web_adapter_layer_is_the_published_one_of_the_region(string region, string? expected) =>
+        Assert.Equal(expected, Model.Platform.LambdaWebAdapter.LayerArn(region));
+
     private static string Condition(AwsPolicyStatement statement) => statement.ToJsonNode()["Condition"]!.ToJsonString();
 
     /// <summary>No wildcard in an action, no resource wider than one bucket, prefix, log group, parameter or key.</summary>

@@ -352,7 +352,10 @@ public class InvalidConfigurationTests
             ("oauth2.scopes", "got \"profiles.write\"; with issuer cognito a scope is <resource server identifier>/<scope name>, such as \"destinationkit/profiles.write\" (each part 1–256 printable characters, the name without \"/\")"),
             ("oauth2.scopes", "got \"x/\"; with issuer cognito a scope is <resource server identifier>/<scope name>, such as \"destinationkit/profiles.write\" (each part 1–256 printable characters, the name without \"/\")"),
             ("oauth2.scopes", "names 2 resource servers (aep, other); the stack creates one Cognito resource server, so every scope must start with the same identifier"));
+        Add("aws streaming where the Lambda Web Adapter is not published", StreamingAws.With(("region", "us-gov-east-1")),
+            ("region", "got \"us-gov-east-1\"; target aws runs the app on Lambda with the Lambda Web Adapter layer, which AWS publishes in the commercial regions and in cn-north-1 and cn-northwest-1 only"));
         Add("cognito outside the commercial partition", StreamingAws.With(("region", "us-gov-west-1"), ("auth", "oauth2"), ("oauth2", """{"issuer": "cognito"}""")),
+            ("region", "got \"us-gov-west-1\"; target aws runs the app on Lambda with the Lambda Web Adapter layer, which AWS publishes in the commercial regions and in cn-north-1 and cn-northwest-1 only"),
             ("oauth2.issuer", "got \"cognito\" in region us-gov-west-1 (aws-us-gov partition); the Cognito token domain this stack creates (<prefix>.auth.<region>.amazoncognito.com) exists in the commercial partition only; use app"));
         Add("cognito with a reserved word in the name prefix", StreamingAws.With(("namePrefix", "awsdk"), ("auth", "oauth2"), ("oauth2", """{"issuer": "cognito"}""")),
             ("namePrefix", "got \"awsdk\", which contains \"aws\"; the Cognito domain is named after the prefix and Cognito refuses domains containing \"aws\", \"amazon\", \"cognito\""));
