@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using Pulumi.Testing;
@@ -10,13 +11,24 @@ public static class TlsBehaviour
 {
     public static CloudBehaviour Instance { get; } = new(Resource, _ => null);
 
+    /// <summary>Generating RSA keys (4096 bits above all) takes seconds, so a resource of the same name and size gets
+    /// the same key in every test of a run; differently named resources still get different keys.</summary>
+    private static readonly ConcurrentDictionary<(string Name, int Bits), byte[]> Keys = new();
+
+    private static byte[] Generate((string Name, int Bits) key)
+    {
+        using var rsa = RSA.Create(key.Bits);
+        return rsa.ExportPkcs8PrivateKey();
+    }
+
     private static string? Resource(MockResourceArgs args, ImmutableDictionary<string, object>.Builder state)
     {
         if (args.Type != "tls:index/privateKey:PrivateKey") return null;
         var algorithm = (string)args.Inputs["algorithm"];
         if (algorithm != "RSA") throw new NotSupportedException($"TlsBehaviour makes RSA keys, not {algorithm}");
         var bits = args.Inputs.TryGetValue("rsaBits", out var b) ? Convert.ToInt32(b, System.Globalization.CultureInfo.InvariantCulture) : 2048;
-        using var rsa = RSA.Create(bits);
+        using var rsa = RSA.Create();
+        rsa.ImportPkcs8PrivateKey(Keys.GetOrAdd((args.Name ?? "", bits), Generate), out _);
         state["rsaBits"] = bits;
         // The provider's PEMs end with a newline (Go's pem.Encode).
         state["privateKeyPem"] = rsa.ExportRSAPrivateKeyPem() + "\n";
