@@ -152,6 +152,10 @@ internal static class Configs
                 {"issuer": "external", "issuerUrl": "https://login.example.test/tenant/v2.0", "jwksUri": "https://login.example.test/tenant/discovery/keys",
                  "tokenUrl": "https://login.example.test/tenant/oauth2/v2.0/token", "audience": "api://acme-ingestion", "tenantClaim": "azp"}
                 """)),
+        ["streaming-azure-oauth2-app"] = StreamingAzure.With(
+            ("tenants", """["acme", {"id": "globex", "name": "Globex Corporation"}, "initech"]"""),
+            ("auth", "oauth2"), ("oauth2", """{"issuer": "app", "clientAuthentication": "basic"}"""),
+            ("app", """{"rateLimitPerSecond": 200, "burstLimit": 1000}""")),
         ["streaming-aws-oauth2-cognito"] = StreamingAws.With(
             ("auth", "oauth2"), ("oauth2", """{"issuer": "cognito", "scopes": ["aep/profiles.write"]}"""),
             ("aggregation", """{"type": "configurable"}""")),
