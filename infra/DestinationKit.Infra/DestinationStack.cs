@@ -22,16 +22,24 @@ public sealed class DestinationStack : Stack
         {
             DestinationTarget.Dlz => DlzTarget.Deploy(spec),
             DestinationTarget.GcpGcs => GcsTarget.Deploy(spec),
-            _ => throw NotYetSupported(spec.Target),
+            DestinationTarget.AzureBlob => AzureBlobTarget.Deploy(spec),
+            DestinationTarget.AzureAdls => AzureAdlsTarget.Deploy(spec),
+            DestinationTarget.Sftp when spec.Cloud == CloudProvider.Azure => AzureSftpTarget.Deploy(spec),
+            _ => throw NotYetSupported(spec),
         };
         AepConfiguration = outputs.AepConfiguration;
         IngestionSources = Optional(outputs.IngestionSources);
         Bucket = Optional(outputs.Bucket);
         Credentials = Optional(outputs.Credentials);
+        ResourceGroup = Optional(outputs.ResourceGroup);
+        StorageAccount = Optional(outputs.StorageAccount);
+        SftpHost = Optional(outputs.SftpHost);
     }
 
-    /// <summary>The targets whose components exist in this version; the others are validated but stop before any resource.</summary>
-    public static IReadOnlyList<DestinationTarget> SupportedTargets { get; } = [DestinationTarget.Dlz, DestinationTarget.GcpGcs];
+    /// <summary>The targets whose components exist in this version (sftp: on azure); the others are validated but stop
+    /// before any resource.</summary>
+    public static IReadOnlyList<DestinationTarget> SupportedTargets { get; } = [DestinationTarget.Dlz, DestinationTarget.GcpGcs,
+        DestinationTarget.AzureBlob, DestinationTarget.AzureAdls, DestinationTarget.Sftp];
 
     /// <summary>The Destination SDK objects to submit to Adobe (docs/aep-configuration.md).</summary>
     [Output("aepConfiguration")]
@@ -52,8 +60,22 @@ public sealed class DestinationStack : Stack
     [Output("credentials")]
     public Output<string?> Credentials { get; private set; }
 
-    private static RunException NotYetSupported(DestinationTarget target) => new(
-        $"destination:target: \"{DestinationSpecParser.TargetName(target)}\" is not yet supported by this version of the template; "
+    /// <summary>Azure: the resource group everything is created in.</summary>
+    [Output("resourceGroup")]
+    public Output<string?> ResourceGroup { get; private set; }
+
+    /// <summary>Azure batch: the storage account AEP exports into (none with an account per tenant).</summary>
+    [Output("storageAccount")]
+    public Output<string?> StorageAccount { get; private set; }
+
+    /// <summary>sftp: the host AEP connects to (port 22).</summary>
+    [Output("sftpHost")]
+    public Output<string?> SftpHost { get; private set; }
+
+    private static RunException NotYetSupported(DestinationSpec spec) => new(spec.Target == DestinationTarget.Sftp
+        ? $"destination:cloud: sftp on \"{DestinationSpecParser.Clouds.Single(c => c.Value == spec.Cloud).Key}\" is not yet supported by this version "
+            + "of the template; sftp runs on azure now (Azure Storage SFTP). Its component is on the roadmap (see README.md)."
+        : $"destination:target: \"{DestinationSpecParser.TargetName(spec.Target)}\" is not yet supported by this version of the template; "
         + $"supported now: {string.Join(", ", SupportedTargets.Select(DestinationSpecParser.TargetName))}. Its component is on the roadmap (see README.md).");
 
     /// <summary>Null-valued outputs are left out of the stack's outputs by the Pulumi SDK.</summary>

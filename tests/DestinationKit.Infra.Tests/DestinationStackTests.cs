@@ -62,8 +62,10 @@ public class DestinationStackTests
         var (error, mocks) = await RunExpectingFailure(config);
 
         Assert.Empty(mocks.Created);
-        Assert.Equal("destination:target: \"aws-s3\" is not yet supported by this version of the template; supported now: dlz, gcp-gcs. "
+        Assert.Equal("destination:target: \"aws-s3\" is not yet supported by this version of the template; supported now: "
+            + string.Join(", ", DestinationStack.SupportedTargets.Select(DestinationSpecParser.TargetName)) + ". "
             + "Its component is on the roadmap (see README.md).", error.Message);
+        Assert.Contains(", azure-blob, azure-adls, sftp.", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

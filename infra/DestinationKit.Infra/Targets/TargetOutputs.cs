@@ -14,4 +14,13 @@ internal sealed record TargetOutputs(Output<string> AepConfiguration)
 
     /// <summary>Per tenant, what the customer enters in AEP (secret JSON).</summary>
     public Output<string>? Credentials { get; init; }
+
+    /// <summary>Azure: the resource group.</summary>
+    public Output<string>? ResourceGroup { get; init; }
+
+    /// <summary>Azure batch: the storage account AEP exports into.</summary>
+    public Output<string>? StorageAccount { get; init; }
+
+    /// <summary>sftp: the server's host.</summary>
+    public Output<string>? SftpHost { get; init; }
 }
