@@ -110,7 +110,7 @@ public sealed class StreamingEndpoint : ComponentResource
             ServerFarmId = plan.Id,
             HttpsOnly = true,
             ClientAffinityEnabled = false,
-            Identity = new ManagedServiceIdentityArgs { Type = Pulumi.AzureNative.Web.ManagedServiceIdentityType.SystemAssigned },
+            Identity = new Pulumi.AzureNative.Web.Inputs.ManagedServiceIdentityArgs { Type = Pulumi.AzureNative.Web.ManagedServiceIdentityType.SystemAssigned },
             SiteConfig = new SiteConfigArgs
             {
                 LinuxFxVersion = LinuxFxVersion,
