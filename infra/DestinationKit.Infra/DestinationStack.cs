@@ -25,6 +25,7 @@ public sealed class DestinationStack : Stack
             DestinationTarget.AzureBlob => AzureBlobTarget.Deploy(spec),
             DestinationTarget.AzureAdls => AzureAdlsTarget.Deploy(spec),
             DestinationTarget.Sftp when spec.Cloud == CloudProvider.Azure => AzureSftpTarget.Deploy(spec),
+            DestinationTarget.Azure => AzureStreamingTarget.Deploy(spec),
             _ => throw NotYetSupported(spec),
         };
         AepConfiguration = outputs.AepConfiguration;
@@ -34,12 +35,14 @@ public sealed class DestinationStack : Stack
         ResourceGroup = Optional(outputs.ResourceGroup);
         StorageAccount = Optional(outputs.StorageAccount);
         SftpHost = Optional(outputs.SftpHost);
+        Endpoint = Optional(outputs.Endpoint);
+        TokenUrl = Optional(outputs.TokenUrl);
     }
 
     /// <summary>The targets whose components exist in this version (sftp: on azure); the others are validated but stop
     /// before any resource.</summary>
     public static IReadOnlyList<DestinationTarget> SupportedTargets { get; } = [DestinationTarget.Dlz, DestinationTarget.GcpGcs,
-        DestinationTarget.AzureBlob, DestinationTarget.AzureAdls, DestinationTarget.Sftp];
+        DestinationTarget.AzureBlob, DestinationTarget.AzureAdls, DestinationTarget.Sftp, DestinationTarget.Azure];
 
     /// <summary>The Destination SDK objects to submit to Adobe (docs/aep-configuration.md).</summary>
     [Output("aepConfiguration")]
@@ -71,6 +74,14 @@ public sealed class DestinationStack : Stack
     /// <summary>sftp: the host AEP connects to (port 22).</summary>
     [Output("sftpHost")]
     public Output<string?> SftpHost { get; private set; }
+
+    /// <summary>Streaming: the gateway's public base URL that AEP calls.</summary>
+    [Output("endpoint")]
+    public Output<string?> Endpoint { get; private set; }
+
+    /// <summary>Streaming with OAuth 2.0: the token URL AEP gets its access tokens from.</summary>
+    [Output("tokenUrl")]
+    public Output<string?> TokenUrl { get; private set; }
 
     private static RunException NotYetSupported(DestinationSpec spec) => new(spec.Target == DestinationTarget.Sftp
         ? $"destination:cloud: sftp on \"{DestinationSpecParser.Clouds.Single(c => c.Value == spec.Cloud).Key}\" is not yet supported by this version "

@@ -23,4 +23,10 @@ internal sealed record TargetOutputs(Output<string> AepConfiguration)
 
     /// <summary>sftp: the server's host.</summary>
     public Output<string>? SftpHost { get; init; }
+
+    /// <summary>Streaming: the gateway's public base URL that AEP calls.</summary>
+    public Output<string>? Endpoint { get; init; }
+
+    /// <summary>Streaming with OAuth 2.0: where AEP gets its tokens.</summary>
+    public Output<string>? TokenUrl { get; init; }
 }
