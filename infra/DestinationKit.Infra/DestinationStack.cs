@@ -22,6 +22,8 @@ public sealed class DestinationStack : Stack
         {
             DestinationTarget.Dlz => DlzTarget.Deploy(spec),
             DestinationTarget.GcpGcs => GcsTarget.Deploy(spec),
+            DestinationTarget.AwsS3 => AwsS3Target.Deploy(spec),
+            DestinationTarget.Sftp when spec.Cloud == CloudProvider.Aws => AwsSftpTarget.Deploy(spec),
             DestinationTarget.AzureBlob => AzureBlobTarget.Deploy(spec),
             DestinationTarget.AzureAdls => AzureAdlsTarget.Deploy(spec),
             DestinationTarget.Sftp when spec.Cloud == CloudProvider.Azure => AzureSftpTarget.Deploy(spec),
@@ -39,9 +41,9 @@ public sealed class DestinationStack : Stack
         TokenUrl = Optional(outputs.TokenUrl);
     }
 
-    /// <summary>The targets whose components exist in this version (sftp: on azure); the others are validated but stop
+    /// <summary>The targets whose components exist in this version; the others are validated but stop
     /// before any resource.</summary>
-    public static IReadOnlyList<DestinationTarget> SupportedTargets { get; } = [DestinationTarget.Dlz, DestinationTarget.GcpGcs,
+    public static IReadOnlyList<DestinationTarget> SupportedTargets { get; } = [DestinationTarget.Dlz, DestinationTarget.GcpGcs, DestinationTarget.AwsS3,
         DestinationTarget.AzureBlob, DestinationTarget.AzureAdls, DestinationTarget.Sftp, DestinationTarget.Azure];
 
     /// <summary>The Destination SDK objects to submit to Adobe (docs/aep-configuration.md).</summary>
@@ -55,11 +57,11 @@ public sealed class DestinationStack : Stack
     [Output("ingestionSources")]
     public Output<string?> IngestionSources { get; private set; }
 
-    /// <summary>The landing bucket AEP exports into. Only gcp-gcs.</summary>
+    /// <summary>The landing bucket AEP exports into: gcp-gcs, aws-s3, and sftp on aws (the bucket behind the server).</summary>
     [Output("bucket")]
     public Output<string?> Bucket { get; private set; }
 
-    /// <summary>Secret JSON, per tenant id: what its AEP customer enters in the destination's connection form. Only gcp-gcs.</summary>
+    /// <summary>Secret JSON, per tenant id: what its AEP customer enters in the destination's connection form.</summary>
     [Output("credentials")]
     public Output<string?> Credentials { get; private set; }
 
@@ -83,10 +85,8 @@ public sealed class DestinationStack : Stack
     [Output("tokenUrl")]
     public Output<string?> TokenUrl { get; private set; }
 
-    private static RunException NotYetSupported(DestinationSpec spec) => new(spec.Target == DestinationTarget.Sftp
-        ? $"destination:cloud: sftp on \"{DestinationSpecParser.Clouds.Single(c => c.Value == spec.Cloud).Key}\" is not yet supported by this version "
-            + "of the template; sftp runs on azure now (Azure Storage SFTP). Its component is on the roadmap (see README.md)."
-        : $"destination:target: \"{DestinationSpecParser.TargetName(spec.Target)}\" is not yet supported by this version of the template; "
+    private static RunException NotYetSupported(DestinationSpec spec) => new(
+        $"destination:target: \"{DestinationSpecParser.TargetName(spec.Target)}\" is not yet supported by this version of the template; "
         + $"supported now: {string.Join(", ", SupportedTargets.Select(DestinationSpecParser.TargetName))}. Its component is on the roadmap (see README.md).");
 
     /// <summary>Null-valued outputs are left out of the stack's outputs by the Pulumi SDK.</summary>

@@ -76,8 +76,10 @@ public class DeployerTests
     {
         var values = new Dictionary<string, string>(Configs.Gcs().Values)
         {
-            ["destination:target"] = "aws-s3",
+            ["destination:mode"] = "streaming",
+            ["destination:target"] = "aws",
             ["destination:region"] = "eu-west-1",
+            ["destination:identityNamespaces"] = """{"email_lc_sha256": {}}""",
         };
         values.Remove("gcp:project");
 
@@ -85,7 +87,7 @@ public class DeployerTests
 
         Assert.Empty(_driver.Calls);
         Assert.Equal("destination:target", Assert.Single(error.Errors).Key);
-        Assert.Contains("\"aws-s3\" is not yet supported", error.Message, StringComparison.Ordinal);
+        Assert.Contains("\"aws\" is not yet supported", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

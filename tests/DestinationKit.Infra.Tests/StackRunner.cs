@@ -13,7 +13,7 @@ internal static class StackRunner
     public const string Stack = "test";
 
     /// <summary>Mocks that know what every cloud the stack can deploy to computes.</summary>
-    public static RecordingMocks NewMocks() => new(GcpBehaviour.Instance, AzureBehaviour.Instance, TlsBehaviour.Instance);
+    public static RecordingMocks NewMocks() => new(GcpBehaviour.Instance, AwsBehaviour.Instance, AzureBehaviour.Instance, TlsBehaviour.Instance);
 
     public static async Task<ImmutableArray<Resource>> RunAsync(RecordingMocks mocks,
         IReadOnlyDictionary<string, string> config, IEnumerable<string>? secretKeys = null)
