@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using DestinationKit.Model.Permissions;
 using Pulumi;
-using Pulumi.Gcp.Kms;
 using Pulumi.Gcp.Projects;
 using Pulumi.Gcp.ServiceAccount;
 using Pulumi.Gcp.Storage;
@@ -16,19 +15,15 @@ public sealed class GcsLandingZone : ComponentResource
 {
     public const string TypeToken = "destinationkit:gcp:GcsLandingZone";
 
-    /// <summary>What the Cloud Storage service agent needs on the bucket's default key.</summary>
-    public const string KmsEncrypterDecrypterRole = "roles/cloudkms.cryptoKeyEncrypterDecrypter";
-
-    /// <summary>A new key version every 90 days; older versions still decrypt what they encrypted.</summary>
-    public const string KeyRotationPeriod = "7776000s";
-
     public GcsLandingZone(string name, GcsLandingZoneArgs args, ComponentResourceOptions? options = null)
         : base(TypeToken, name, options)
     {
         ArgumentNullException.ThrowIfNull(args);
         var child = new CustomResourceOptions { Parent = this };
 
-        var (kmsKeyName, keyAccess) = args.CustomerManagedEncryption ? Key(name, args, child) : (null, null);
+        var (kmsKeyName, keyAccess) = args.CustomerManagedEncryption
+            ? BucketKey.Create(this, name, args.Location, args.KmsKeyName, Labels(args))
+            : (null, null);
         KmsKeyName = kmsKeyName;
 
         var bucket = new Bucket($"{name}-bucket", BucketArgs(args, kmsKeyName), new CustomResourceOptions
@@ -103,32 +98,6 @@ public sealed class GcsLandingZone : ComponentResource
     }
 
     private static InputMap<string> Labels(GcsLandingZoneArgs args) => args.Labels.ToImmutableDictionary(StringComparer.Ordinal);
-
-    /// <summary>The bucket's default key: the given one, or a new key ring and key in the bucket's region that the
-    /// project's Cloud Storage service agent may encrypt and decrypt with. Key rings and keys cannot be deleted in
-    /// Google Cloud, so their names are left to Pulumi's auto-naming (a random suffix): a stack destroyed and deployed
-    /// again creates new ones instead of colliding with the old.</summary>
-    private (Output<string> KeyName, Resource? Access) Key(string name, GcsLandingZoneArgs args, CustomResourceOptions child)
-    {
-        if (args.KmsKeyName is { } existing) return (Output.Create(existing), null);
-
-        var ring = new KeyRing($"{name}-keyring", new KeyRingArgs { Location = args.Location }, child);
-        var key = new CryptoKey($"{name}-key", new CryptoKeyArgs
-        {
-            KeyRing = ring.Id,
-            Purpose = "ENCRYPT_DECRYPT",
-            RotationPeriod = KeyRotationPeriod,
-            Labels = Labels(args),
-        }, child);
-        var serviceAgent = GetProjectServiceAccount.Invoke(null, new InvokeOptions { Parent = this });
-        var access = new CryptoKeyIAMMember($"{name}-key-storage-agent", new CryptoKeyIAMMemberArgs
-        {
-            CryptoKeyId = key.Id,
-            Role = KmsEncrypterDecrypterRole,
-            Member = serviceAgent.Apply(agent => $"serviceAccount:{agent.EmailAddress}"),
-        }, child);
-        return (key.Id, access);
-    }
 
     private static GcsTenantAccess Tenant(string name, GcsTenantArgs tenant, Bucket bucket, IAMCustomRole role, CustomResourceOptions child)
     {

@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Reflection;
 using System.Text.RegularExpressions;
 using DestinationKit.Model.Naming;
 using DestinationKit.Model.Permissions;
 using Pulumi;
 using Pulumi.Testing;
 using Pulumi.Utilities;
+using static DestinationKit.Gcp.Tests.MockGraph;
 
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
 
@@ -136,7 +136,7 @@ public class GcsLandingZoneTests
         Assert.False(ring.Inputs.ContainsKey("name"), "key rings cannot be deleted, so their names are left to auto-naming");
         var key = Single(mocks, CryptoKeyType);
         var keyId = $"projects/{GcpBehaviour.Project}/locations/europe-west1/keyRings/{ring.Name}/cryptoKeys/{key.Name}";
-        Assert.Equal(GcsLandingZone.KeyRotationPeriod, key.Inputs["rotationPeriod"]);
+        Assert.Equal(BucketKey.RotationPeriod, key.Inputs["rotationPeriod"]);
         Assert.Equal("ENCRYPT_DECRYPT", key.Inputs["purpose"]);
         var member = Single(mocks, KeyMemberType).Inputs;
         Assert.Equal(keyId, member["cryptoKeyId"]);
@@ -269,25 +269,4 @@ public class GcsLandingZoneTests
         Assert.Contains("gcp-gcs", error.Message, StringComparison.Ordinal);
         Assert.Empty(mocks.Created);
     }
-
-    /// <summary>Whether the provider's resource type has a <c>labels</c> input, read from the SDK itself, so a
-    /// resource that gains labels in a later provider version fails this test until it is labelled.</summary>
-    private static bool TakesLabels(string type)
-    {
-        var resource = typeof(Pulumi.Gcp.Provider).Assembly.GetTypes()
-            .Single(t => t.GetCustomAttribute<ResourceTypeAttribute>()?.Type == type);
-        var args = resource.GetConstructors().Single(c => c.GetParameters().Length == 3).GetParameters()[1].ParameterType;
-        return args.GetMembers(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)
-            .SelectMany(m => m.GetCustomAttributesData())
-            .Any(a => a.AttributeType == typeof(InputAttribute) && (string?)a.ConstructorArguments[0].Value == "labels");
-    }
-
-    private static Dictionary<string, int> Counts(RecordingMocks mocks) =>
-        mocks.Created.GroupBy(r => r.Type ?? "").ToDictionary(g => g.Key, g => g.Count());
-
-    private static MockResourceArgs Single(RecordingMocks mocks, string type) => Assert.Single(mocks.OfType(type));
-
-    private static IReadOnlyDictionary<string, object> Map(object value) => Assert.IsAssignableFrom<IReadOnlyDictionary<string, object>>(value);
-
-    private static IEnumerable<object> List(object value) => Assert.IsAssignableFrom<IEnumerable<object>>(value);
 }

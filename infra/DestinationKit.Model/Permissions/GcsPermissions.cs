@@ -17,6 +17,20 @@ public static class GcsPermissions
         "storage.objects.list",
     ];
 
+    /// <summary>What the streaming app's service account may do in its sink bucket (target <c>gcp</c>), bound on that
+    /// bucket only: write request objects, read and list them to rebuild its state, overwrite audience objects (an
+    /// overwrite needs delete), and read the bucket itself for its readiness check. Neither Storage Object Creator
+    /// with Viewer (no overwrite, no bucket read) nor Storage Object User (also updates, retention, restores and
+    /// multipart uploads) is exactly this.</summary>
+    public static readonly ImmutableArray<string> AppSinkPermissions =
+    [
+        "storage.buckets.get",
+        "storage.objects.create",
+        "storage.objects.delete",
+        "storage.objects.get",
+        "storage.objects.list",
+    ];
+
     /// <summary>CEL condition: object operations on names under the prefix, and listings asked for that prefix
     /// (a listing's resource is the bucket, so it is matched by the requested prefix instead).</summary>
     public static string TenantCondition(string bucket, string tenantPrefix) =>
