@@ -11,6 +11,6 @@ internal static class Program
         var root = new RootCommand("DestinationKit simulator: plays Adobe Experience Platform against a destination.");
         root.Subcommands.Add(SimulateCommand.Build());
         foreach (var command in Publishing.PublishingCommands.Build()) root.Subcommands.Add(command);
-        return root.Parse(args).InvokeAsync();
+        return Terminal.CommandLineInvocation.InvokeAsync(root, args);
     }
 }

@@ -140,9 +140,8 @@ public sealed class BatchSimulator(BatchDestination destination, IExportStore st
         var format = destination.Format;
         if (options.FileType is { } fileType && fileType != format.FileType)
         {
-            var compression = format.Compression == Compression.Snappy || fileType == FileType.Parquet && format.Compression == Compression.None
-                ? (fileType == FileType.Parquet ? Compression.Snappy : Compression.None)
-                : format.Compression;
+            // The destination's compression where it applies to the new type (snappy only inside Parquet).
+            var compression = format.Compression == Compression.Snappy && fileType != FileType.Parquet ? Compression.None : format.Compression;
             format = format with { FileType = fileType, Compression = compression, Csv = fileType == FileType.Csv ? format.Csv ?? AepExportWriter.SparkDefaults : null };
         }
         if (options.Compression is { } c)

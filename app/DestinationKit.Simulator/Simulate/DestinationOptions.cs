@@ -52,6 +52,12 @@ public sealed class DestinationOptions
     /// <param name="streaming">Also the options only a streaming destination needs (<c>--endpoint</c>, <c>--api-key</c>).</param>
     public void AddTo(Command command, bool streaming = true)
     {
+        if (!streaming)
+        {
+            StackConfig.Description = "A Pulumi.<stack>.yaml; the AEP configuration is built from it through the model.";
+            Credentials.Description = "JSON with what the customer enters to connect (access key pair, connectionString, sasUri, service principal, "
+                + "username with privateKey or password; optionally keyed by tenant, with customerData) [default: the stack outputs' credentials].";
+        }
         Option[] options = streaming ? [AepConfig, StackConfig, Endpoint, Credentials, Tenant, ApiKey, Summary] : [AepConfig, StackConfig, Credentials, Tenant, Summary];
         foreach (var option in options) command.Options.Add(option);
         command.Validators.Add(result =>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DestinationKit.Simulator.Simulate;
+using DestinationKit.Simulator.Terminal;
 
 namespace DestinationKit.Simulator.Streaming;
 
@@ -21,10 +22,11 @@ public static class StreamingCommand
         var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight at once.", DefaultValueFactory = _ => 4 };
         var noAudienceSync = new Option<bool>("--no-audience-sync") { Description = "Do not create the audiences through the audience template first." };
         var runId = new Option<string?>("--run-id") { Description = "Marks this run's profile and audience ids (default: random)." };
+        var progress = ProgressModes.CreateOption();
 
         var command = new Command("streaming", "Send generated profiles as AEP's streaming delivery would, and report what was accepted.");
         destination.AddTo(command);
-        foreach (var option in new Option[] { profiles, audiences, seed, timeScale, rate, concurrency, noAudienceSync, runId }) command.Options.Add(option);
+        foreach (var option in new Option[] { profiles, audiences, seed, timeScale, rate, concurrency, noAudienceSync, runId, progress }) command.Options.Add(option);
         command.SetAction((result, cancellationToken) => DestinationOptions.GuardAsync(result, async () =>
         {
             var output = result.InvocationConfiguration.Output;
@@ -36,6 +38,7 @@ public static class StreamingCommand
             var credentials = destination.LoadCredentials(result);
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
             var simulator = new StreamingSimulator(aep, credentials, http, output);
+            await using var display = ProgressModes.Display(result, progress);
             var run = await simulator.RunAsync(new StreamingOptions
             {
                 Profiles = result.GetValue(profiles),
@@ -46,7 +49,7 @@ public static class StreamingCommand
                 Concurrency = result.GetValue(concurrency),
                 SyncAudiences = !result.GetValue(noAudienceSync),
                 RunId = result.GetValue(runId),
-            }, cancellationToken).ConfigureAwait(false);
+            }, cancellationToken, display).ConfigureAwait(false);
             run.Print(output);
             destination.WriteSummary(result, run.ToSummary(), output);
             return run.Ok ? DestinationOptions.ExitOk : DestinationOptions.ExitNotOk;

@@ -8,6 +8,7 @@ using DestinationKit.Simulator.Audiences;
 using DestinationKit.Simulator.Configuration;
 using DestinationKit.Simulator.Pebble;
 using DestinationKit.Simulator.Profiles;
+using DestinationKit.Simulator.Terminal;
 
 namespace DestinationKit.Simulator.Streaming;
 
@@ -59,7 +60,8 @@ public sealed class StreamingSimulator(AepDestination destination, SimulatorCred
 
     public IReadOnlyList<SampleAudience> SimulatedAudiences { get; private set; } = [];
 
-    public async Task<StreamingResult> RunAsync(StreamingOptions options, CancellationToken cancellationToken)
+    /// <param name="progress">Shows the requests answered as they come (the total depends on aggregation, so it is open).</param>
+    public async Task<StreamingResult> RunAsync(StreamingOptions options, CancellationToken cancellationToken, ProgressDisplay? progress = null)
     {
         if (!destination.IsStreaming) throw new InvalidOperationException($"{destination.Name} is a {destination.ServerType} destination, not streaming");
         var template = PebbleTemplate.Parse(destination.RequestTemplate ?? throw new InvalidDataException("the destination server has no request template"));
@@ -107,6 +109,7 @@ public sealed class StreamingSimulator(AepDestination destination, SimulatorCred
                     {
                         var record = await SendAsync(index, batch).ConfigureAwait(false);
                         records.Add(record);
+                        Answered(record);
                     }
                     finally
                     {
@@ -163,6 +166,16 @@ public sealed class StreamingSimulator(AepDestination destination, SimulatorCred
         }
 
         output.WriteLine($"Sending {options.Profiles} profiles to {destination.Url} ({Describe(destination.Aggregation)})...");
+        var requests = progress?.Start("requests answered", null, "requests");
+        var (accepted, dropped) = (0, 0);
+        void Answered(RequestRecord record)
+        {
+            if (requests is null) return;
+            _ = record.Accepted ? Interlocked.Increment(ref accepted) : Interlocked.Increment(ref dropped);
+            requests.Increment(1);
+            requests.Description = $"requests answered ({Volatile.Read(ref accepted)} accepted, {Volatile.Read(ref dropped)} dropped)";
+        }
+
         for (var i = 0; i < options.Profiles; i++)
         {
             var at = options.ProfilesPerSecond > 0 ? TimeSpan.FromSeconds(i / options.ProfilesPerSecond) : TimeSpan.Zero;
@@ -183,6 +196,8 @@ public sealed class StreamingSimulator(AepDestination destination, SimulatorCred
         }
         Dispatch(aggregator.Drain(last));
         await Task.WhenAll(sends).ConfigureAwait(false);
+        requests?.Complete($"{records.Count} requests");
+        if (progress is not null) await progress.StopAsync().ConfigureAwait(false);
         GeneratedProfiles = profiles;
 
         return new StreamingResult

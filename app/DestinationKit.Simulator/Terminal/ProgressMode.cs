@@ -54,6 +54,7 @@ public static class ProgressModes
     /// <summary>The <c>--progress</c> option of the commands that do long work.</summary>
     public static Option<ProgressMode> CreateOption() => new("--progress")
     {
+        HelpName = "auto|bars|lines|none",
         Description = "Progress on standard error: auto (bars on a terminal, plain lines when redirected or in CI), bars, lines or none.",
         DefaultValueFactory = _ => ProgressMode.Auto,
     };
