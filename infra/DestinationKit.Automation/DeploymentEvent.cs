@@ -21,6 +21,9 @@ public enum DeploymentStage
     /// <summary>The engine began a step on one resource (create, update, delete, ...).</summary>
     Resource,
 
+    /// <summary>The engine finished a step on one resource, or the step failed (its error comes as a <see cref="Diagnostic"/>).</summary>
+    ResourceDone,
+
     /// <summary>A warning or error the engine reported.</summary>
     Diagnostic,
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using DestinationKit.Automation.Cli;
 using DestinationKit.Automation.Driver;
+using DestinationKit.Simulator.Terminal;
 
 namespace DestinationKit.Automation.Tests;
 
@@ -152,5 +153,49 @@ public sealed class CliTests : IDisposable
         Assert.Empty(_driver.Stacks);
         Assert.Equal(2, _driver.Calls.Count(c => c.StartsWith("remove ci-", StringComparison.Ordinal)));
         Assert.Contains(_driver.Calls, c => c.StartsWith("remove ci-gcs-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Progress_none_leaves_standard_error_to_warnings_and_errors()
+    {
+        _driver.OutputsAfterUp = Outputs.Gcs;
+
+        var (code, _, error) = await RunAsync("up", "-c", File("gcs.json", GcsJson), "-s", "prod", "--progress", "none");
+
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+    }
+
+    [Fact]
+    public async Task The_tool_plays_AEP_too_and_a_mistake_in_the_options_exits_2()
+    {
+        var stack = File("Pulumi.files.yaml", """
+            config:
+              destination:mode: batch
+              destination:target: aws-s3
+              destination:region: eu-west-1
+              destination:tenants: '["acme"]'
+              destination:destinationName: Acme Audiences
+            """);
+        var folder = Path.Combine(_directory, "exports");
+        var summary = Path.Combine(_directory, "summary.json");
+
+        async Task<(int, string, string)> Tool(params string[] args)
+        {
+            using var output = new StringWriter();
+            using var error = new StringWriter();
+            var code = await CommandLineInvocation.InvokeAsync(DestinationKitCli.Build(), args, new InvocationConfiguration { Output = output, Error = error });
+            return (code, output.ToString(), error.ToString());
+        }
+
+        var (written, output, _) = await Tool("simulate", "batch", "--stack-config", stack, "--tenant", "acme", "--location", folder,
+            "--profiles", "50", "--audiences", "2", "--summary", summary, "--progress", "none");
+        var (mistake, _, error) = await Tool("simulate", "batch", "--stack-config", stack, "--profiles", "many");
+
+        Assert.True(written == 0, output);
+        Assert.Equal(2, Directory.GetFiles(folder, "Acme Audiences_*.csv").Length);
+        Assert.Contains("\"ok\": true", await System.IO.File.ReadAllTextAsync(summary), StringComparison.Ordinal);
+        Assert.Equal(2, mistake);
+        Assert.StartsWith("error: Cannot parse argument 'many' for option '--profiles'", error, StringComparison.Ordinal);
     }
 }

@@ -31,7 +31,7 @@ public class DeployerTests
         Assert.Same(configuration, _driver.Stacks["prod"].Program);
         Assert.Equal(
             [DeploymentStage.Validated, DeploymentStage.StackOpened, DeploymentStage.InstallingPlugin, DeploymentStage.Configured,
-             DeploymentStage.OperationStarted, DeploymentStage.Resource, DeploymentStage.OperationFinished],
+             DeploymentStage.OperationStarted, DeploymentStage.Resource, DeploymentStage.ResourceDone, DeploymentStage.OperationFinished],
             _events.Select(e => e.Stage));
         Assert.All(_events, e => Assert.Equal("prod", e.Stack));
     }

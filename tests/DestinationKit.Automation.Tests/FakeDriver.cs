@@ -95,6 +95,7 @@ internal sealed class FakeStack(FakeDriver driver, string name, FakeStackState s
     {
         await driver.Step("up", name, cancellationToken);
         onEvent(new DeploymentEvent(name, DeploymentStage.Resource, "create destinationkit:stack"));
+        onEvent(new DeploymentEvent(name, DeploymentStage.ResourceDone, "create destinationkit:stack"));
         state.Outputs = driver.OutputsAfterUp(name);
         return new OperationSummary(new Dictionary<string, int> { ["create"] = 3 });
     }

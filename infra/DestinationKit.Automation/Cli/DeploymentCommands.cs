@@ -1,8 +1,8 @@
 using System.CommandLine;
-using System.Diagnostics;
 using DestinationKit.Automation.Driver;
 using DestinationKit.Automation.Ephemeral;
 using DestinationKit.Model.Configuration;
+using DestinationKit.Simulator.Terminal;
 
 namespace DestinationKit.Automation.Cli;
 
@@ -159,7 +159,7 @@ public static class DeploymentCommands
         public int ExitCode { get; } = exitCode;
     }
 
-    /// <summary>Options every command shares, and the run: progress lines on standard error, errors as one line and an exit code.</summary>
+    /// <summary>Options every command shares, and the run: progress on standard error (DeploymentProgress), errors as one line and an exit code.</summary>
     private sealed class CommonOptions(Func<PulumiDriverOptions, IStackDriver> driverFactory, Func<string, string?> environment)
     {
         private readonly Option<string?> _backend = new("--backend")
@@ -179,6 +179,8 @@ public static class DeploymentCommands
 
         private readonly Option<string?> _stack = StackOption(required: false);
 
+        private readonly Option<ProgressMode> _progress = ProgressModes.CreateOption();
+
         private readonly Option<string[]> _secrets = new("--secret")
         {
             Description = "KEY=ENVIRONMENT_VARIABLE: set a secret key from an environment variable (repeatable).",
@@ -190,6 +192,7 @@ public static class DeploymentCommands
         {
             command.Options.Add(_backend);
             command.Options.Add(_project);
+            command.Options.Add(_progress);
         }
 
         public void AddConfiguration(Command command)
@@ -216,8 +219,8 @@ public static class DeploymentCommands
             var (output, error) = (result.InvocationConfiguration.Output, result.InvocationConfiguration.Error);
             var driver = driverFactory(new PulumiDriverOptions { ProjectName = result.GetValue(_project)!, BackendUrl = result.GetValue(_backend) });
             var deployer = new DestinationDeployer(driver);
-            var clock = Stopwatch.StartNew();
-            deployer.Progress += (_, e) => error.WriteLine($"[{clock.Elapsed:mm\\:ss}] {e.Stage,-17} {e.Message}");
+            await using var progress = new DeploymentProgress(ProgressModes.Display(result, _progress), error);
+            deployer.Progress += (_, e) => progress.On(e);
             try
             {
                 await run(deployer, output).ConfigureAwait(false);

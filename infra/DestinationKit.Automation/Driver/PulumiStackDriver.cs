@@ -152,6 +152,10 @@ internal sealed class PulumiDriverStack(WorkspaceStack stack) : IDriverStack
     {
         if (e.ResourcePreEvent is { } pre)
             onEvent(new DeploymentEvent(Name, DeploymentStage.Resource, $"{pre.Metadata.Op.ToString().ToLowerInvariant()} {pre.Metadata.Type} {pre.Metadata.Urn}"));
+        else if (e.ResourceOutputsEvent is { } done)
+            onEvent(new DeploymentEvent(Name, DeploymentStage.ResourceDone, $"{done.Metadata.Op.ToString().ToLowerInvariant()} {done.Metadata.Type} {done.Metadata.Urn}"));
+        else if (e.ResourceOperationFailedEvent is { } failed)
+            onEvent(new DeploymentEvent(Name, DeploymentStage.ResourceDone, $"failed {failed.Metadata.Op.ToString().ToLowerInvariant()} {failed.Metadata.Type} {failed.Metadata.Urn}"));
         else if (e.DiagnosticEvent is { } diagnostic && diagnostic.Severity is "error" or "warning")
             onEvent(new DeploymentEvent(Name, DeploymentStage.Diagnostic, $"{diagnostic.Severity}: {diagnostic.Message.TrimEnd()}"));
         else if (e.StandardOutputEvent is { } output && !string.IsNullOrWhiteSpace(output.Message))
