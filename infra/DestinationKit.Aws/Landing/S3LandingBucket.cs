@@ -23,6 +23,9 @@ public sealed class S3LandingBucket : ComponentResource
 
     public const string LifecycleRuleId = "expire-after-retention";
 
+    /// <summary>With an <see cref="S3LandingBucketArgs.ExpiringPrefix"/>: the rule for the objects outside it.</summary>
+    public const string NoncurrentRuleId = "expire-noncurrent-versions";
+
     public S3LandingBucket(string name, S3LandingBucketArgs args, ComponentResourceOptions? options = null)
         : base(TypeToken, name, options)
     {
@@ -72,7 +75,7 @@ public sealed class S3LandingBucket : ComponentResource
         {
             Bucket = bucket.Id,
             Region = args.Region,
-            Rules = { LifecycleRule(args.RetentionDays) },
+            Rules = LifecycleRules(args.RetentionDays, args.ExpiringPrefix),
         }, After(versioning));
         new BucketPolicy($"{name}-tls-only", new BucketPolicyArgs
         {
@@ -135,18 +138,37 @@ public sealed class S3LandingBucket : ComponentResource
             BucketKeyEnabled = true,
         };
 
-    /// <summary>One rule for the whole bucket (empty filter): objects expire after the retention, their noncurrent
-    /// versions the same number of days later, and unfinished multipart uploads are aborted.</summary>
-    private static BucketLifecycleConfigurationRuleArgs LifecycleRule(int retentionDays) => new()
+    /// <summary>Without an expiring prefix, one rule for the whole bucket (empty filter): objects expire after the
+    /// retention, their noncurrent versions the same number of days later, and unfinished multipart uploads are
+    /// aborted. With one, that rule applies under the prefix, and a second one expires the noncurrent versions of
+    /// everything else (and aborts its unfinished uploads).</summary>
+    private static InputList<BucketLifecycleConfigurationRuleArgs> LifecycleRules(int retentionDays, string? expiringPrefix)
     {
-        Id = LifecycleRuleId,
-        Status = "Enabled",
-        Filter = new BucketLifecycleConfigurationRuleFilterArgs(),
-        Expiration = new BucketLifecycleConfigurationRuleExpirationArgs { Days = retentionDays },
-        NoncurrentVersionExpiration = new BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs { NoncurrentDays = retentionDays },
-        AbortIncompleteMultipartUpload = new BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs
+        var abort = new BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs { DaysAfterInitiation = AbortIncompleteUploadsAfterDays };
+        var noncurrent = new BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs { NoncurrentDays = retentionDays };
+        var rules = new InputList<BucketLifecycleConfigurationRuleArgs>
         {
-            DaysAfterInitiation = AbortIncompleteUploadsAfterDays,
-        },
-    };
+            new BucketLifecycleConfigurationRuleArgs
+            {
+                Id = LifecycleRuleId,
+                Status = "Enabled",
+                Filter = expiringPrefix is null ? new BucketLifecycleConfigurationRuleFilterArgs() : new BucketLifecycleConfigurationRuleFilterArgs { Prefix = expiringPrefix },
+                Expiration = new BucketLifecycleConfigurationRuleExpirationArgs { Days = retentionDays },
+                NoncurrentVersionExpiration = noncurrent,
+                AbortIncompleteMultipartUpload = abort,
+            },
+        };
+        if (expiringPrefix is not null)
+        {
+            rules.Add(new BucketLifecycleConfigurationRuleArgs
+            {
+                Id = NoncurrentRuleId,
+                Status = "Enabled",
+                Filter = new BucketLifecycleConfigurationRuleFilterArgs(),
+                NoncurrentVersionExpiration = noncurrent,
+                AbortIncompleteMultipartUpload = abort,
+            });
+        }
+        return rules;
+    }
 }

@@ -19,6 +19,11 @@ public sealed record S3LandingBucketArgs
     /// <summary>Days after which objects, and separately their noncurrent versions, are deleted.</summary>
     public required int RetentionDays { get; init; }
 
+    /// <summary>Null: every object expires after <see cref="RetentionDays"/>. A prefix: only objects under it expire;
+    /// the others stay, and only their noncurrent versions expire (a bucket that also keeps state, such as the
+    /// streaming sink's audiences).</summary>
+    public string? ExpiringPrefix { get; init; }
+
     /// <summary>True: SSE-KMS with <see cref="KmsKeyArn"/> or a key the component creates. False: SSE-S3.</summary>
     public required bool CustomerManagedEncryption { get; init; }
 

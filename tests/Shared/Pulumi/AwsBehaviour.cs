@@ -97,8 +97,74 @@ public static class AwsBehaviour
                 var sshKeyId = "key-" + Hex(name)[..17];
                 state["sshKeyId"] = sshKeyId;
                 return $"{inputs["serverId"]}/{inputs["userName"]}/{sshKeyId}";
+            // The streaming target (StreamingEndpoint).
+            case "aws:apigatewayv2/api:Api":
+                var apiId = ApiId(name);
+                state["apiEndpoint"] = ApiEndpoint(apiId, region);
+                state["executionArn"] = $"arn:{partition}:execute-api:{region}:{AccountId}:{apiId}";
+                state["arn"] = $"arn:{partition}:apigateway:{region}::/apis/{apiId}";
+                return apiId;
+            case "aws:apigatewayv2/stage:Stage":
+                var stage = (string)inputs["name"];
+                state["invokeUrl"] = $"{ApiEndpoint((string)inputs["apiId"], region)}/{(stage == "$default" ? "" : stage)}";
+                return stage;
+            case "aws:apigatewayv2/integration:Integration":
+            case "aws:apigatewayv2/route:Route":
+            case "aws:apigatewayv2/authorizer:Authorizer":
+                return Hex(name)[..7];
+            case "aws:cloudwatch/logGroup:LogGroup":
+                var logGroup = (string)inputs["name"];
+                state["arn"] = $"arn:{partition}:logs:{region}:{AccountId}:log-group:{logGroup}";
+                return logGroup;
+            case "aws:ssm/parameter:Parameter":
+                var parameter = (string)inputs["name"];
+                state["arn"] = $"arn:{partition}:ssm:{region}:{AccountId}:parameter{(parameter.StartsWith('/') ? "" : "/")}{parameter}";
+                state["version"] = 1;
+                return parameter;
+            case "aws:lambda/function:Function":
+                var function = (string)inputs["name"];
+                var functionArn = $"arn:{partition}:lambda:{region}:{AccountId}:function:{function}";
+                state["arn"] = functionArn;
+                state["invokeArn"] = $"arn:{partition}:apigateway:{region}:lambda:path/2015-03-31/functions/{functionArn}/invocations";
+                return function;
+            case "aws:lambda/permission:Permission":
+                return $"{inputs["function"]}:{name}";
+            case "aws:s3/bucketObject:BucketObject":
+                state["versionId"] = Hex("version:" + name)[..32];
+                return $"{inputs["bucket"]}/{inputs["key"]}";
+            case "aws:cognito/userPool:UserPool":
+                var poolId = CognitoUserPoolId(name, region);
+                state["endpoint"] = $"cognito-idp.{region}.amazonaws.com/{poolId}";
+                state["arn"] = $"arn:{partition}:cognito-idp:{region}:{AccountId}:userpool/{poolId}";
+                return poolId;
+            case "aws:cognito/userPoolDomain:UserPoolDomain":
+                return (string)inputs["domain"];
+            case "aws:cognito/resourceServer:ResourceServer":
+                var identifier = (string)inputs["identifier"];
+                state["scopeIdentifiers"] = ImmutableArray.CreateRange(List(inputs, "scopes").Select(scope =>
+                    (object)$"{identifier}/{((IReadOnlyDictionary<string, object>)scope)["scopeName"]}"));
+                return $"{inputs["userPoolId"]}|{identifier}";
+            case "aws:cognito/userPoolClient:UserPoolClient":
+                state["clientSecret"] = CognitoClientSecret(name);
+                return CognitoClientId(name);
             default:
                 return null;
         }
     }
+
+    /// <summary>HTTP API ids are 10 lowercase letters and digits.</summary>
+    public static string ApiId(string resourceName) => Hex("api:" + resourceName)[..10];
+
+    public static string ApiEndpoint(string apiId, string region) => $"https://{apiId}.execute-api.{region}.amazonaws.com";
+
+    /// <summary>User pool ids are the region, an underscore and 9 letters and digits.</summary>
+    public static string CognitoUserPoolId(string resourceName, string region) => $"{region}_{Hex("pool:" + resourceName)[..9]}";
+
+    /// <summary>App client ids are 26 lowercase letters and digits, their secrets 51 characters.</summary>
+    public static string CognitoClientId(string resourceName) => Hex("client:" + resourceName)[..26];
+
+    public static string CognitoClientSecret(string resourceName) => (Hex("client-secret:" + resourceName) + Hex("more:" + resourceName))[..51];
+
+    private static IEnumerable<object> List(ImmutableDictionary<string, object> inputs, string key) =>
+        inputs.TryGetValue(key, out var value) ? (IEnumerable<object>)value : [];
 }
