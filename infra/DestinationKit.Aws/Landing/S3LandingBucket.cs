@@ -4,6 +4,9 @@ using Pulumi;
 using Pulumi.Aws.Kms;
 using Pulumi.Aws.S3;
 using Pulumi.Aws.S3.Inputs;
+// The bucket's deprecated inline blocks have input types of these names in Pulumi.Aws.S3.Inputs.
+using BucketServerSideEncryptionConfigurationArgs = Pulumi.Aws.S3.BucketServerSideEncryptionConfigurationArgs;
+using BucketVersioningArgs = Pulumi.Aws.S3.BucketVersioningArgs;
 
 namespace DestinationKit.Aws.Landing;
 

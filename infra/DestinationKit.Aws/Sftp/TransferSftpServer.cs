@@ -4,6 +4,9 @@ using DestinationKit.Aws.Landing;
 using DestinationKit.Model.Permissions;
 using Pulumi;
 using Pulumi.Aws.Iam;
+// Pulumi.Aws.Iam has resources of these names too (IAM users and their SSH keys).
+using SshKey = Pulumi.Aws.Transfer.SshKey;
+using SshKeyArgs = Pulumi.Aws.Transfer.SshKeyArgs;
 using User = Pulumi.Aws.Transfer.User;
 using UserArgs = Pulumi.Aws.Transfer.UserArgs;
 using Pulumi.Aws.Transfer;
