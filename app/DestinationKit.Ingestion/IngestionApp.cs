@@ -43,8 +43,10 @@ public static class IngestionApp
             var o = sp.GetRequiredService<IOptions<IngestionOptions>>().Value;
             var env = sp.GetRequiredService<IHostEnvironment>();
             var auth = sp.GetRequiredService<IOptions<AuthOptions>>().Value;
-            return new CredentialStore(SqliteStore.ResolveDataDirectory(o.DataDirectory, env.ContentRootPath), TimeSpan.FromSeconds(auth.KeyCacheSeconds));
+            return new CredentialStore(SqliteStore.ResolveDataDirectory(o.DataDirectory, env.ContentRootPath), TimeSpan.FromSeconds(auth.KeyCacheSeconds),
+                sp.GetRequiredService<ProvisionedCredentials>());
         });
+        services.AddProvisionedCredentials(builder.Configuration); // Auth:Provisioned: the deployment's keys, clients and signing key
         services.AddSingleton<TokenService>();
         services.AddHttpClient("jwks", c => c.Timeout = TimeSpan.FromSeconds(10));
 

@@ -17,7 +17,16 @@ builder.AddIngestion();
 var app = builder.Build();
 app.UseIngestion();
 app.Lifetime.ApplicationStarted.Register(() => AdminCli.PrintWelcome(app));
-await app.RunAsync().ConfigureAwait(false);
+try
+{
+    await app.RunAsync().ConfigureAwait(false);
+}
+catch (ProvisionedCredentialsException e)
+{
+    // A deployment mistake, not a bug: its message says what to fix; a stack trace would only bury it.
+    await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
+    return 1;
+}
 return 0;
 
 /// <summary>The app's entry point (public for WebApplicationFactory).</summary>

@@ -24,6 +24,9 @@ public sealed class RunningApp : IAsyncDisposable
 
     public string DataDirectory { get; }
 
+    /// <summary>Environment variables of the app's process (a deployment's configuration, e.g. Auth__Provisioned__Json).</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1:1");
 
     public string Output
@@ -49,7 +52,7 @@ public sealed class RunningApp : IAsyncDisposable
         }
     }
 
-    private static ProcessStartInfo StartInfo(IEnumerable<string> args)
+    private ProcessStartInfo StartInfo(IEnumerable<string> args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add("exec");
@@ -60,6 +63,10 @@ public sealed class RunningApp : IAsyncDisposable
         }
         psi.Environment["DOTNET_ENVIRONMENT"] = "Production";
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in Environment)
+        {
+            psi.Environment[name] = value;
+        }
         return psi;
     }
 
@@ -76,20 +83,13 @@ public sealed class RunningApp : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var port = FreePort();
-        BaseAddress = new Uri($"http://127.0.0.1:{port}");
-        var psi = StartInfo([$"--urls={BaseAddress}", $"--Ingestion:DataDirectory={DataDirectory}", $"--Admin:ApiKey={AdminKey}", "--Logging:Console:FormatterName=simple"]);
-        _process = Process.Start(psi)!;
-        _process.OutputDataReceived += (_, e) => { lock (_output) { _output.AppendLine(e.Data); } };
-        _process.ErrorDataReceived += (_, e) => { lock (_output) { _output.AppendLine(e.Data); } };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        var process = Launch();
 
         using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
-            Assert.False(_process.HasExited, "the app exited: " + Output);
+            Assert.False(process.HasExited, "the app exited: " + Output);
             try
             {
                 if ((await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
@@ -103,6 +103,29 @@ public sealed class RunningApp : IAsyncDisposable
             Assert.True(DateTime.UtcNow < deadline, "the app did not become ready: " + Output);
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>Starts the app expecting it to stop at startup (a deployment mistake): returns its exit code once it has
+    /// exited, its output is in <see cref="Output"/>.</summary>
+    public async Task<int> FailToStartAsync()
+    {
+        var process = Launch();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        process.WaitForExit(); // the redirected output is complete only after this overload returns
+        return process.ExitCode;
+    }
+
+    private Process Launch()
+    {
+        var port = FreePort();
+        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        var psi = StartInfo([$"--urls={BaseAddress}", $"--Ingestion:DataDirectory={DataDirectory}", $"--Admin:ApiKey={AdminKey}", "--Logging:Console:FormatterName=simple"]);
+        _process = Process.Start(psi)!;
+        _process.OutputDataReceived += (_, e) => { lock (_output) { _output.AppendLine(e.Data); } };
+        _process.ErrorDataReceived += (_, e) => { lock (_output) { _output.AppendLine(e.Data); } };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        return _process;
     }
 
     /// <summary>SIGKILL: no graceful shutdown, nothing flushed after the fact.</summary>

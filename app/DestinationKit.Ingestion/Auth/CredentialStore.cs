@@ -17,7 +17,8 @@ public sealed record CreatedSecret(string Id, string Tenant, string Secret);
 /// <summary>
 /// API keys, OAuth clients and the app's token-signing keys, in <c>state.db</c>. Secrets are 256-bit random values
 /// stored as SHA-256 hashes and compared in constant time; a key is <c>dk_&lt;keyId&gt;_&lt;secret&gt;</c> so the
-/// lookup is by the public key id, never by the secret.
+/// lookup is by the public key id, never by the secret. The deployment's <see cref="ProvisionedCredentials"/> are
+/// checked first and cannot be changed here; a provisioned signing key replaces the local ones.
 /// </summary>
 public sealed partial class CredentialStore
 {
@@ -25,11 +26,13 @@ public sealed partial class CredentialStore
     private readonly TimeSpan _cacheTtl;
     private readonly ConcurrentDictionary<string, (ApiKeyRecord? Record, DateTime LoadedAt)> _keyCache = new(StringComparer.Ordinal);
     private readonly Lazy<bool> _schema;
+    private readonly ProvisionedCredentials _provisioned;
 
     private sealed record ApiKeyRecord(string KeyId, string Tenant, byte[] Hash, bool Revoked);
 
-    public CredentialStore(string dataDirectory, TimeSpan cacheTtl)
+    public CredentialStore(string dataDirectory, TimeSpan cacheTtl, ProvisionedCredentials? provisioned = null)
     {
+        _provisioned = provisioned ?? ProvisionedCredentials.None;
         Directory.CreateDirectory(dataDirectory);
         _cs = new SqliteConnectionStringBuilder { DataSource = SqliteStore.StateDatabasePath(dataDirectory), Pooling = true, DefaultTimeout = 30 }.ToString();
         _cacheTtl = cacheTtl;
@@ -88,6 +91,10 @@ public sealed partial class CredentialStore
     /// <summary>The tenant and key id of a valid API key, or null.</summary>
     public (string Tenant, string KeyId)? ValidateApiKey(string presented)
     {
+        if (_provisioned.ValidateApiKey(presented) is { } provisioned)
+        {
+            return provisioned;
+        }
         // dk_<12 chars>_<43 chars>
         if (presented.Length != 59 || !presented.StartsWith("dk_", StringComparison.Ordinal) || presented[15] != '_')
         {
@@ -147,6 +154,10 @@ public sealed partial class CredentialStore
     /// <summary>The tenant of a valid, unrevoked client, or null.</summary>
     public string? ValidateClient(string clientId, string secret)
     {
+        if (_provisioned.HasClient(clientId))
+        {
+            return _provisioned.ValidateClient(clientId, secret);
+        }
         var rows = Query("SELECT tenant, hash, revoked_ms FROM oauth_client WHERE client_id = $id",
             r => (Tenant: r.GetString(0), Hash: r.GetFieldValue<byte[]>(1), Revoked: !r.IsDBNull(2)), ("$id", clientId));
         var expected = rows.Count == 1 ? rows[0].Hash : new byte[32];
@@ -156,9 +167,14 @@ public sealed partial class CredentialStore
 
     // ---------------------------------------------------------------- signing keys
 
-    /// <summary>All signing keys (newest first), creating an RSA 2048 key on first use. Private keys never leave the data folder.</summary>
+    /// <summary>All signing keys (newest first), creating an RSA 2048 key on first use. Private keys never leave the data
+    /// folder. With a provisioned signing key, only that one: every instance then issues and accepts the same tokens.</summary>
     public IReadOnlyList<(string Kid, byte[] Pkcs8)> GetOrCreateSigningKeys()
     {
+        if (_provisioned.SigningKey is { } provisioned)
+        {
+            return [provisioned];
+        }
         var keys = Query("SELECT kid, pkcs8 FROM signing_key ORDER BY created_ms DESC", r => (r.GetString(0), r.GetFieldValue<byte[]>(1)));
         if (keys.Count > 0)
         {
