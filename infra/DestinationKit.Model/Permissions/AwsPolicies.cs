@@ -47,19 +47,22 @@ public static class AwsPolicies
     /// Bucket Keys: a data key on upload (multipart included) and its decryption on download. Limited to requests
     /// for this bucket: with Bucket Keys S3 passes the bucket's ARN as the encryption context. A key given by alias
     /// is matched through the alias, since IAM does not accept alias ARNs as the resource of key actions.</summary>
-    public static AwsPolicyStatement BucketKeyUse(string partition, string bucket, string kmsKeyArn)
+    public static AwsPolicyStatement BucketKeyUse(string partition, string bucket, string kmsKeyArn) =>
+        KeyUse("AepUseBucketKey", BucketKeyActions, kmsKeyArn, "kms:EncryptionContext:aws:s3:arn", BucketArn(partition, bucket));
+
+    /// <summary>Use of a KMS key limited to one encryption context (S3 passes the bucket's ARN when Bucket Keys are on,
+    /// SSM a parameter's ARN). A key given by alias ARN is matched through the alias: IAM takes no alias ARNs as the
+    /// resource of key actions.</summary>
+    public static AwsPolicyStatement KeyUse(string sid, ImmutableArray<string> actions, string kmsKeyArn, string contextKey, string contextValue)
     {
         var parts = kmsKeyArn.Split(':', 6);
         if (parts.Length != 6 || parts[2] != "kms")
             throw new ArgumentException($"expected a KMS key or alias ARN, got {kmsKeyArn}", nameof(kmsKeyArn));
-        var context = Single("StringEquals", "kms:EncryptionContext:aws:s3:arn", BucketArn(partition, bucket));
-        if (parts[5].StartsWith("alias/", StringComparison.Ordinal))
-        {
-            var keys = $"arn:{parts[1]}:kms:{parts[3]}:{parts[4]}:key/*";
-            return new("AepUseBucketKey", "Allow", BucketKeyActions, [keys],
-                Condition: context.Add("ForAnyValue:StringEquals", ImmutableSortedDictionary<string, ImmutableArray<string>>.Empty.Add("kms:ResourceAliases", [parts[5]])));
-        }
-        return new("AepUseBucketKey", "Allow", BucketKeyActions, [kmsKeyArn], Condition: context);
+        var context = Single("StringEquals", contextKey, contextValue);
+        if (!parts[5].StartsWith("alias/", StringComparison.Ordinal))
+            return new(sid, "Allow", actions, [kmsKeyArn], Condition: context);
+        return new(sid, "Allow", actions, [$"arn:{parts[1]}:kms:{parts[3]}:{parts[4]}:key/*"],
+            Condition: context.Add("ForAnyValue:StringEquals", ImmutableSortedDictionary<string, ImmutableArray<string>>.Empty.Add("kms:ResourceAliases", [parts[5]])));
     }
 
     /// <summary>The KMS actions SSE-KMS needs from whoever reads or writes objects.</summary>

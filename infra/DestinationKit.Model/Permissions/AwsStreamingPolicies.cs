@@ -39,29 +39,9 @@ public static class AwsStreamingPolicies
         statements.Add(new("ReadCredentials", "Allow", ["ssm:GetParameter"], [parameterArn]));
         if (kmsKeyArn is not null)
         {
-            statements.Add(KeyUse("SinkKey", ["kms:Decrypt", "kms:GenerateDataKey"], kmsKeyArn, "kms:EncryptionContext:aws:s3:arn", bucketArn));
-            statements.Add(KeyUse("CredentialsKey", ["kms:Decrypt"], kmsKeyArn, "kms:EncryptionContext:PARAMETER_ARN", parameterArn));
+            statements.Add(AwsPolicies.KeyUse("SinkKey", AwsPolicies.BucketKeyActions, kmsKeyArn, "kms:EncryptionContext:aws:s3:arn", bucketArn));
+            statements.Add(AwsPolicies.KeyUse("CredentialsKey", ["kms:Decrypt"], kmsKeyArn, "kms:EncryptionContext:PARAMETER_ARN", parameterArn));
         }
         return new AwsPolicy(statements.ToImmutable());
     }
-
-    /// <summary>Use of a KMS key limited to one encryption context (S3 passes the bucket's ARN when Bucket Keys are on,
-    /// SSM the parameter's ARN). A key given by alias ARN is matched through the alias: IAM takes no alias ARNs as the
-    /// resource of key actions.</summary>
-    public static AwsPolicyStatement KeyUse(string sid, ImmutableArray<string> actions, string kmsKeyArn, string contextKey, string contextValue)
-    {
-        var parts = kmsKeyArn.Split(':', 6);
-        if (parts.Length != 6 || parts[2] != "kms")
-            throw new ArgumentException($"expected a KMS key or alias ARN, got {kmsKeyArn}", nameof(kmsKeyArn));
-        var condition = Condition("StringEquals", contextKey, contextValue);
-        if (!parts[5].StartsWith("alias/", StringComparison.Ordinal))
-            return new(sid, "Allow", actions, [kmsKeyArn], Condition: condition);
-        return new(sid, "Allow", actions, [$"arn:{parts[1]}:kms:{parts[3]}:{parts[4]}:key/*"],
-            Condition: condition.Add("ForAnyValue:StringEquals",
-                ImmutableSortedDictionary<string, ImmutableArray<string>>.Empty.Add("kms:ResourceAliases", [parts[5]])));
-    }
-
-    private static ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, ImmutableArray<string>>> Condition(string op, string key, string value) =>
-        ImmutableSortedDictionary<string, ImmutableSortedDictionary<string, ImmutableArray<string>>>.Empty.Add(op,
-            ImmutableSortedDictionary<string, ImmutableArray<string>>.Empty.Add(key, [value]));
 }

@@ -115,12 +115,12 @@ public partial class AwsStreamingModelTests
     [Fact]
     public void A_key_given_by_alias_is_matched_through_the_alias()
     {
-        var statement = AwsStreamingPolicies.KeyUse("SinkKey", ["kms:Decrypt"], "arn:aws-us-gov:kms:us-gov-west-1:123456789012:alias/exports",
+        var statement = AwsPolicies.KeyUse("SinkKey", ["kms:Decrypt"], "arn:aws-us-gov:kms:us-gov-west-1:123456789012:alias/exports",
             "kms:EncryptionContext:aws:s3:arn", "arn:aws-us-gov:s3:::b");
 
         Assert.Equal<string>(["arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/*"], statement.Resources);
         Assert.Equal("""{"ForAnyValue:StringEquals":{"kms:ResourceAliases":"alias/exports"},"StringEquals":{"kms:EncryptionContext:aws:s3:arn":"arn:aws-us-gov:s3:::b"}}""", Condition(statement));
-        var error = Assert.Throws<ArgumentException>(() => AwsStreamingPolicies.KeyUse("K", ["kms:Decrypt"], "arn:aws:s3:::not-a-key", "k", "v"));
+        var error = Assert.Throws<ArgumentException>(() => AwsPolicies.KeyUse("K", ["kms:Decrypt"], "arn:aws:s3:::not-a-key", "k", "v"));
         Assert.StartsWith("expected a KMS key or alias ARN, got arn:aws:s3:::not-a-key", error.Message, StringComparison.Ordinal);
     }
 
