@@ -87,8 +87,8 @@ public static class ConfigKeys
                 + "33554432 on `gcp` (Cloud Run), 67108864 on `azure`. Must fit the largest batch the aggregation "
                 + "policy allows."),
             new("maxConcurrentRequests", "integer", "`64`", "Requests the app processes at once, 1–4096; more answer 429."),
-            new("rateLimitPerSecond", "integer", "`1000`", "Gateway steady-state rate limit, 1–100000 requests/s; over it the gateway answers 429."),
-            new("burstLimit", "integer", "`2000`", "Gateway burst, at least `rateLimitPerSecond`, at most 200000."),
+            new("rateLimitPerSecond", "integer", "`1000`", "Gateway steady-state rate limit, 1–100000 requests/s; over it the gateway answers 429. Not on `gcp` (Google API Gateway has none for a whole gateway)."),
+            new("burstLimit", "integer", "`2000`", "Gateway burst, at least `rateLimitPerSecond`, at most 200000. Not on `gcp`."),
         ]);
 
     public static readonly ConfigKey CredentialRotation = new("credentialRotation", "JSON object", "`{}`",

@@ -148,6 +148,11 @@ public static partial class DestinationSpecParser
             fields.Error("sink", $"got {ConfigReader.Quote(givenSink)}; on {Name(Clouds, cloud.Value)} the app stores requests in {sink} (the only allowed value)");
         var body = fields.Int("maxRequestBodyBytes", defaultBody, 65_536, maxBody);
         var concurrency = fields.Int("maxConcurrentRequests", 64, 1, 4096);
+        // Google API Gateway counts its quotas per API key of a consumer project, which AEP does not send: it has no rate
+        // limit for the gateway as a whole, so on gcp a configured limit would be silently ignored.
+        foreach (var field in new[] { "rateLimitPerSecond", "burstLimit" }.Where(f => cloud == CloudProvider.Gcp && fields.Has(f)))
+            fields.Error(field, "cannot be enforced on gcp: Google API Gateway has no rate limit for a gateway as a whole (its quotas count "
+                + "per API key, which AEP does not send); remove it. maxConcurrentRequests and Cloud Run's instance limit bound the load (docs/gcp.md)");
         var rate = fields.Int("rateLimitPerSecond", 1000, 1, 100_000);
         var burst = fields.Int("burstLimit", Math.Max(2000, rate), 1, 200_000);
         if (burst < rate)

@@ -332,6 +332,9 @@ public class InvalidConfigurationTests
             ("app.maxRequestBodyBytes", "got 65535; expected a whole number from 65536 to 67108864"));
         Add("sink of another cloud", StreamingGcp.With(("app", """{"sink": "s3"}""")),
             ("app.sink", "got \"s3\"; on gcp the app stores requests in gcs (the only allowed value)"));
+        Add("gateway rate limit on gcp", StreamingGcp.With(("app", """{"rateLimitPerSecond": 500, "burstLimit": 1000}""")),
+            ("app.rateLimitPerSecond", "cannot be enforced on gcp: Google API Gateway has no rate limit for a gateway as a whole (its quotas count per API key, which AEP does not send); remove it. maxConcurrentRequests and Cloud Run's instance limit bound the load (docs/gcp.md)"),
+            ("app.burstLimit", "cannot be enforced on gcp: Google API Gateway has no rate limit for a gateway as a whole (its quotas count per API key, which AEP does not send); remove it. maxConcurrentRequests and Cloud Run's instance limit bound the load (docs/gcp.md)"));
         Add("burst below rate", StreamingAws.With(("app", """{"rateLimitPerSecond": 5000, "burstLimit": 4000}""")),
             ("app.burstLimit", "got 4000, below rateLimitPerSecond (5000); the burst must be at least the steady rate"));
         Add("concurrency and rate out of range", StreamingAws.With(("app", """{"maxConcurrentRequests": 0, "rateLimitPerSecond": 100001, "burstLimit": 200001}""")),
