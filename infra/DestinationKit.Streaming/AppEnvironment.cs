@@ -23,6 +23,10 @@ public static class AppEnvironment
     /// Run and App Service, and lost with the instance, which is fine.</summary>
     public const string DataDirectory = "/tmp/destinationkit";
 
+    /// <summary>Seconds between imports of what other instances wrote to the bucket, so that every instance's queries see
+    /// every instance's writes within a minute (docs/app.md, "Sinks"); a listing of the last hours' prefixes each time.</summary>
+    public const int RefreshSeconds = 60;
+
     /// <summary><c>aud</c> of the app's tokens, for a gateway that validates them.</summary>
     public const string Audience = "destinationkit-ingestion";
 
@@ -71,15 +75,14 @@ public static class AppEnvironment
 
     /// <summary><c>Ingestion:Sink</c> s3: the bucket (its region is the Lambda's <c>AWS_REGION</c>; credentials the function's role).</summary>
     public static ImmutableSortedDictionary<string, Input<string>> S3Sink(Input<string> bucket) =>
-        ImmutableSortedDictionary<string, Input<string>>.Empty.WithComparers(StringComparer.Ordinal)
-            .Add("Ingestion__S3__Bucket", bucket);
+        Sink("S3").Add("Ingestion__S3__Bucket", bucket);
 
     /// <summary><c>Ingestion:Sink</c> blob: the account's blob endpoint and the container, reached with the App Service's
     /// managed identity (a user-assigned one when its client id is given).</summary>
     public static ImmutableSortedDictionary<string, Input<string>> BlobSink(Input<string> serviceUri, Input<string> container,
         Input<string>? managedIdentityClientId = null)
     {
-        var variables = ImmutableSortedDictionary<string, Input<string>>.Empty.WithComparers(StringComparer.Ordinal)
+        var variables = Sink("Blob")
             .Add("Ingestion__Blob__ServiceUri", serviceUri)
             .Add("Ingestion__Blob__Container", container);
         return managedIdentityClientId is null ? variables : variables.Add("Ingestion__Blob__ManagedIdentityClientId", managedIdentityClientId);
@@ -87,8 +90,11 @@ public static class AppEnvironment
 
     /// <summary><c>Ingestion:Sink</c> gcs: the bucket (credentials: the Cloud Run service account).</summary>
     public static ImmutableSortedDictionary<string, Input<string>> GcsSink(Input<string> bucket) =>
+        Sink("Gcs").Add("Ingestion__Gcs__Bucket", bucket);
+
+    private static ImmutableSortedDictionary<string, Input<string>> Sink(string section) =>
         ImmutableSortedDictionary<string, Input<string>>.Empty.WithComparers(StringComparer.Ordinal)
-            .Add("Ingestion__Gcs__Bucket", bucket);
+            .Add($"Ingestion__{section}__RefreshSeconds", Number(RefreshSeconds));
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

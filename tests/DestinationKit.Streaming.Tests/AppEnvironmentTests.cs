@@ -64,13 +64,14 @@ public class AppEnvironmentTests
     [Fact]
     public async Task Each_sink_names_its_section_of_the_app_s_settings()
     {
-        Assert.Equal(new Dictionary<string, string> { ["Ingestion__S3__Bucket"] = "aep-requests-abc" },
+        Assert.Equal(new Dictionary<string, string> { ["Ingestion__S3__Bucket"] = "aep-requests-abc", ["Ingestion__S3__RefreshSeconds"] = "60" },
             await Values(AppEnvironment.S3Sink("aep-requests-abc")));
-        Assert.Equal(new Dictionary<string, string> { ["Ingestion__Gcs__Bucket"] = "aep-requests-abc" },
+        Assert.Equal(new Dictionary<string, string> { ["Ingestion__Gcs__Bucket"] = "aep-requests-abc", ["Ingestion__Gcs__RefreshSeconds"] = "60" },
             await Values(AppEnvironment.GcsSink(Output.Create("aep-requests-abc"))));
         Assert.Equal(new Dictionary<string, string>
         {
             ["Ingestion__Blob__Container"] = "requests",
+            ["Ingestion__Blob__RefreshSeconds"] = "60",
             ["Ingestion__Blob__ServiceUri"] = "https://aepabc.blob.core.windows.net",
         }, await Values(AppEnvironment.BlobSink("https://aepabc.blob.core.windows.net", "requests")));
         Assert.Equal("00000000-0000-0000-0000-000000000001",
