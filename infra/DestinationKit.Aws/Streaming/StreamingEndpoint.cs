@@ -51,6 +51,9 @@ public sealed class StreamingEndpoint : ComponentResource
 
     public const string RolePolicyName = "ingestion-app";
 
+    /// <summary>The credentials parameter's version, in the function's environment (the app itself ignores it).</summary>
+    public const string CredentialsVersionVariable = "DESTINATIONKIT_CREDENTIALS_VERSION";
+
     /// <summary>Fields of the API's access log, one JSON object a request; credentials are never in the context variables.</summary>
     public static readonly string AccessLogFormat = JsonSerializer.Serialize(new SortedDictionary<string, string>(StringComparer.Ordinal)
     {
@@ -170,7 +173,7 @@ public sealed class StreamingEndpoint : ComponentResource
             MemorySize = MemoryMb,
             Timeout = TimeoutSeconds,
             EphemeralStorage = new FunctionEphemeralStorageArgs { Size = EphemeralStorageMb },
-            Environment = new FunctionEnvironmentArgs { Variables = AppVariables(args, publicBaseUrl, sink.BucketName, parameter.Name) },
+            Environment = new FunctionEnvironmentArgs { Variables = AppVariables(args, publicBaseUrl, sink.BucketName, parameter) },
             LoggingConfig = new FunctionLoggingConfigArgs { LogFormat = "Text", LogGroup = functionLogs.Name },
             Tags = Tags(args),
         }, new CustomResourceOptions { Parent = this, DependsOn = { access } });
@@ -313,13 +316,16 @@ public sealed class StreamingEndpoint : ComponentResource
     /// <summary>The app's settings (<see cref="AppEnvironment"/>), its sink and credentials source, and the Lambda Web
     /// Adapter's: the app's port, and readiness as soon as Kestrel answers (/health/live: the sink's import of what
     /// other instances wrote goes on in the background and must not hold up the data path).</summary>
-    private static InputMap<string> AppVariables(StreamingEndpointArgs args, Output<string> publicBaseUrl, Output<string> bucket, Output<string> parameterName)
+    private static InputMap<string> AppVariables(StreamingEndpointArgs args, Output<string> publicBaseUrl, Output<string> bucket, Parameter credentials)
     {
         var variables = new InputMap<string>();
         foreach (var (key, value) in AppEnvironment.Common(args.Spec, publicBaseUrl)) variables.Add(key, value);
         foreach (var (key, value) in AppEnvironment.S3Sink(bucket)) variables.Add(key, value);
         variables.Add("Ingestion__S3__RequestTimeoutSeconds", SinkRequestTimeoutSeconds.ToString(CultureInfo.InvariantCulture));
-        variables.Add(AppEnvironment.ProvisionedSsmParameter, parameterName);
+        variables.Add(AppEnvironment.ProvisionedSsmParameter, credentials.Name);
+        // The app reads the parameter when it starts. A new version (a rotation) changes this variable, so Lambda
+        // replaces its instances and the new credentials apply at once, old ones stop working at once.
+        variables.Add(CredentialsVersionVariable, credentials.Version.Apply(v => v.ToString(CultureInfo.InvariantCulture)));
         variables.Add("AWS_LWA_PORT", AppEnvironment.Port.ToString(CultureInfo.InvariantCulture));
         variables.Add("AWS_LWA_READINESS_CHECK_PATH", "/health/live");
         // provided.al2023 has no ICU; the app needs no culture data.

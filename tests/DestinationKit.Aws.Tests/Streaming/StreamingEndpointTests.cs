@@ -293,6 +293,8 @@ public sealed class StreamingEndpointTests(StreamingFixture fixture) : IClassFix
         Assert.Equal("/tmp/destinationkit", variables["Ingestion__DataDirectory"]);
         Assert.Equal("4980736", variables["Ingestion__MaxRequestBodyBytes"]);
         Assert.Equal(names.CredentialsParameter, variables[AppEnvironment.ProvisionedSsmParameter]);
+        // The parameter's version: a rotation changes it, and with it the function's configuration (new instances).
+        Assert.Equal("1", variables[StreamingEndpoint.CredentialsVersionVariable]);
         Assert.Equal(Endpoint, variables["Auth__Issuer"]);
         Assert.Equal(Endpoint, variables["Auth__PublicBaseUrl"]);
         Assert.Equal("true", variables["Auth__EnableTokenEndpoint"]);
