@@ -9,8 +9,14 @@ public sealed record FaultOptions
 {
     public IReadOnlyList<FaultMode> Modes { get; init; } = [FaultMode.Stop, FaultMode.Reset, FaultMode.Blackhole, FaultMode.Slow, FaultMode.Errors];
 
-    /// <summary>How long each fault lasts.</summary>
+    /// <summary>How long each fault lasts (a blackhole at least <see cref="MinBlackholeSeconds"/>).</summary>
     public double FaultSeconds { get; init; } = 6;
+
+    /// <summary>
+    /// A hung server is noticed only when the app's calls time out (<c>RequestTimeoutSeconds</c> 3 here, one retry):
+    /// the blackhole lasts long enough for writes to give up and answer 503.
+    /// </summary>
+    public const double MinBlackholeSeconds = 9;
 
     public int Writers { get; init; } = 8;
 
@@ -28,7 +34,8 @@ public sealed record FaultResult(IReadOnlyList<FaultPhase> Phases, long Acknowle
     int QueryFailures, TimeSpan Elapsed, double MaxRecoveryLimit, IReadOnlyList<string> Problems)
 {
     public bool Passed => Lost == 0 && HealthFailures == 0 && AuthFailures == 0 && QueryFailures == 0 && Problems.Count == 0
-        && Phases.All(p => p.Other == 0 && p.MissingRetryAfter == 0 && p.Refused503 + p.Refused429 > 0 && p.RecoverySeconds <= MaxRecoveryLimit);
+        && Phases.All(p => p.Other == 0 && p.MissingRetryAfter == 0 && p.RecoverySeconds <= MaxRecoveryLimit
+            && (p.Mode == FaultMode.Slow ? p.Refused503 + p.Refused429 > 0 : p.Refused503 > 0)); // an outage shows as 503; a slow sink as 429 (or 503)
 
     public string Summary => string.Create(CultureInfo.InvariantCulture,
         $"FAULTS modes={string.Join(",", Phases.Select(p => p.Mode.ToString().ToLowerInvariant()))} acknowledged={Acknowledged} "
@@ -97,7 +104,7 @@ public sealed class FaultHarness(FaultOptions options, TextWriter log)
                 _current = counters;
                 _phase = mode.ToString();
                 await proxy.SetModeAsync(mode);
-                await Task.Delay(TimeSpan.FromSeconds(options.FaultSeconds));
+                await Task.Delay(TimeSpan.FromSeconds(mode == FaultMode.Blackhole ? Math.Max(options.FaultSeconds, FaultOptions.MinBlackholeSeconds) : options.FaultSeconds));
                 await proxy.SetModeAsync(FaultMode.Pass);
                 var restored = Stopwatch.StartNew();
                 _current = new PhaseCounters();
