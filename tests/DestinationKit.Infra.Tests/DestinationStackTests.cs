@@ -56,13 +56,13 @@ public class DestinationStackTests
     public async Task A_target_without_a_component_yet_fails_clearly_before_any_resource()
     {
         var config = StackRunner.Config(
-            ("mode", "streaming"), ("target", "aws"), ("region", "eu-west-1"),
+            ("mode", "streaming"), ("target", "gcp"), ("region", "europe-west1"),
             ("tenants", "[\"acme\"]"), ("destinationName", "Acme Audiences"), ("identityNamespaces", "{\"email_lc_sha256\": {}}"));
 
         var (error, mocks) = await RunExpectingFailure(config);
 
         Assert.Empty(mocks.Created);
-        Assert.Equal("destination:target: \"aws\" is not yet supported by this version of the template; supported now: "
+        Assert.Equal("destination:target: \"gcp\" is not yet supported by this version of the template; supported now: "
             + string.Join(", ", DestinationStack.SupportedTargets.Select(DestinationSpecParser.TargetName)) + ". "
             + "Its component is on the roadmap (see README.md).", error.Message);
         Assert.Contains("azure-blob, azure-adls", error.Message, StringComparison.Ordinal);
