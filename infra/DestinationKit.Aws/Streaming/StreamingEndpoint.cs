@@ -77,6 +77,8 @@ public sealed class StreamingEndpoint : ComponentResource
         : base(TypeToken, name, options)
     {
         ArgumentNullException.ThrowIfNull(args);
+        // First: a folder that is not the published app stops the run before any resource is registered.
+        var package = LambdaPackage.Create(args.AppFolder, args.PackageFolder);
         var child = new CustomResourceOptions { Parent = this };
         var region = args.Region;
         var partition = args.Sink.Partition;
@@ -142,7 +144,6 @@ public sealed class StreamingEndpoint : ComponentResource
             Policy = FunctionPolicy(partition, args.Sink.BucketName, functionLogs.Arn, parameter.Arn, sink.KmsKeyArn),
         }, child);
 
-        var package = LambdaPackage.Create(args.AppFolder, args.PackageFolder);
         var code = new BucketObject($"{name}-package", new BucketObjectArgs
         {
             Bucket = sink.BucketName,

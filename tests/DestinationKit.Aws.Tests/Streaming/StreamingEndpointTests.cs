@@ -493,6 +493,7 @@ public sealed class StreamingEndpointTests(StreamingFixture fixture) : IClassFix
             var run = Assert.IsType<RunException>(error.InnerException ?? error);
             Assert.Contains("has no DestinationKit.Ingestion executable", run.Message, StringComparison.Ordinal);
             Assert.Contains("dotnet publish app/DestinationKit.Ingestion -c Release -r linux-x64 --self-contained true", run.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(mocks.Created, r => r.Type != StreamingEndpoint.TypeToken);
         }
         finally
         {
