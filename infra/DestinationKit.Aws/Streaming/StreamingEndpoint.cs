@@ -152,7 +152,8 @@ public sealed class StreamingEndpoint : ComponentResource
             ContentType = "application/zip",
             Region = region,
             Tags = Tags(args),
-        }, child);
+            // After the bucket's settings (encryption, versioning), so the package is stored as everything else.
+        }, new CustomResourceOptions { Parent = this, DependsOn = { sink } });
 
         var cognito = args.Cognito is { } cognitoArgs
             ? new CognitoIssuer($"{name}-cognito", cognitoArgs, region, args.Tags, new ComponentResourceOptions { Parent = this })
