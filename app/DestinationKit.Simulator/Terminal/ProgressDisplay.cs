@@ -207,7 +207,7 @@ public abstract class ProgressDisplay : IAsyncDisposable
         }
     }
 
-    /// <summary>Spectre.Console's live progress: description, bar, percentage, amount, elapsed time.</summary>
+    /// <summary>Spectre.Console's live progress, within 80 columns: description, bar (animated while the total is open), percentage, amount.</summary>
     private sealed class BarsDisplay(TextWriter writer) : ProgressDisplay
     {
         private readonly IAnsiConsole _console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -227,7 +227,7 @@ public abstract class ProgressDisplay : IAsyncDisposable
 
         public override IProgressTask Start(string description, double? max, string unit)
         {
-            var task = Context().AddTask(Markup.Escape(description), autoStart: true, maxValue: max ?? 1);
+            var task = Context().AddTask(Shown(description), autoStart: true, maxValue: max ?? Open);
             task.IsIndeterminate = max is null;
             task.Tag = unit;
             return new BarTask(task);
@@ -242,6 +242,14 @@ public abstract class ProgressDisplay : IAsyncDisposable
             }
         }
 
+        /// <summary>A description as markup-free text short enough to leave the bar and the amount on one line of an
+        /// 80-column terminal.</summary>
+        private static string Shown(string description) =>
+            Markup.Escape(description.Length <= 34 ? description : description[..10] + "…" + description[^23..]);
+
+        /// <summary>The maximum of a task whose total is not known: Spectre caps the value at it.</summary>
+        private const double Open = double.MaxValue;
+
         /// <summary>The live region, started on first use: Spectre runs it for as long as its callback runs.</summary>
         private ProgressContext Context()
         {
@@ -253,8 +261,7 @@ public abstract class ProgressDisplay : IAsyncDisposable
                 var live = Task.Run(() => _console.Progress()
                     .AutoClear(false)
                     .HideCompleted(false)
-                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new AmountColumn(),
-                        new ElapsedTimeColumn(), new SpinnerColumn())
+                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = 15 }, new PercentColumn(), new AmountColumn())
                     .StartAsync(async context =>
                     {
                         ready.SetResult(context);
@@ -284,14 +291,14 @@ public abstract class ProgressDisplay : IAsyncDisposable
 
         private sealed class BarTask(ProgressTask task) : IProgressTask
         {
-            public string Description { set => task.Description = Markup.Escape(value); }
+            public string Description { set => task.Description = Shown(value); }
 
             public double? Max
             {
                 set
                 {
                     task.IsIndeterminate = value is null;
-                    if (value is { } max) task.MaxValue = Math.Max(max, 1e-9);
+                    task.MaxValue = value is { } max ? Math.Max(max, 1e-9) : Open;
                 }
             }
 
@@ -307,9 +314,18 @@ public abstract class ProgressDisplay : IAsyncDisposable
                     task.MaxValue = Math.Max(task.Value, 1);
                 }
                 task.Value = task.MaxValue;
-                if (outcome is not null) task.Description = $"{task.Description}: {Markup.Escape(outcome)}";
+                if (outcome is not null) task.Description = Shown($"{Markup.Remove(task.Description)}: {outcome}");
                 task.StopTask();
             }
+        }
+
+        /// <summary>Spectre's percentage, left empty while the total is open.</summary>
+        private sealed class PercentColumn : ProgressColumn
+        {
+            private readonly PercentageColumn _percentage = new();
+
+            public override Spectre.Console.Rendering.IRenderable Render(Spectre.Console.Rendering.RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+                task.IsIndeterminate ? new Text("    ") : _percentage.Render(options, task, deltaTime);
         }
 
         /// <summary>"1,234/5,000 rows" or "1.2 MB/4.0 MB", the unit in the task's tag.</summary>

@@ -49,15 +49,15 @@ internal sealed class DeploymentProgress(ProgressDisplay display, TextWriter err
         switch (e.Stage)
         {
             case DeploymentStage.OperationStarted:
-                (_started, _finished, _operationName) = (0, 0, $"{e.Message} {e.Stack}");
+                (_started, _finished, _operationName) = (0, 0, e.Message);
                 _operation = display.Start(_operationName, null, "resources");
                 break;
             case DeploymentStage.Resource when _operation is not null:
                 _started++;
                 _operation.Max = _started;
-                // "create gcp:storage/bucket:Bucket urn:..." → "create gcp:storage/bucket:Bucket"
+                // "create gcp:storage/bucket:Bucket urn:..." → "up: create Bucket"
                 var words = e.Message.Split(' ');
-                _operation.Description = $"{_operationName}: {string.Join(' ', words.Take(2))}";
+                _operation.Description = words.Length < 2 ? _operationName : $"{_operationName}: {words[0]} {words[1][(words[1].LastIndexOf(':') + 1)..]}";
                 break;
             case DeploymentStage.ResourceDone when _operation is not null:
                 _operation.Value = ++_finished;

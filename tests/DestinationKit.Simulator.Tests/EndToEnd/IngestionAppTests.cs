@@ -14,7 +14,7 @@ namespace DestinationKit.Simulator.Tests.EndToEnd;
 /// simulator reports is what the app stored.</summary>
 public sealed class IngestionAppTests
 {
-    private static async Task<JsonElement> GetAsync(HttpClient client, string path)
+    internal static async Task<JsonElement> GetAsync(HttpClient client, string path)
     {
         var response = await client.GetAsync(path);
         var text = await response.Content.ReadAsStringAsync();
@@ -23,7 +23,7 @@ public sealed class IngestionAppTests
     }
 
     /// <summary>Every (namespace, id) the app lists as a member of the audience.</summary>
-    private static async Task<HashSet<(string, string)>> MembersAsync(HttpClient client, string audienceId)
+    internal static async Task<HashSet<(string, string)>> MembersAsync(HttpClient client, string audienceId)
     {
         var members = new HashSet<(string, string)>();
         string? cursor = null;
