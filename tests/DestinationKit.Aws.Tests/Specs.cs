@@ -18,7 +18,8 @@ internal static class Specs
     public static DestinationSpec Sftp(string tenants = """["acme"]""", params (string Key, string Value)[] extra) =>
         Parse(tenants, [("target", "sftp"), ("cloud", "aws"), .. extra]);
 
-    private static DestinationSpec Parse(string tenants, (string Key, string Value)[] settings)
+    /// <summary>A batch spec in <see cref="Region"/> with these tenants; <paramref name="settings"/> add keys or replace them.</summary>
+    public static DestinationSpec Parse(string tenants, (string Key, string Value)[] settings)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal)
         {

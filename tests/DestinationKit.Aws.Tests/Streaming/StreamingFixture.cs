@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using DestinationKit.Aws.Streaming;
-using DestinationKit.Model.Configuration;
 using DestinationKit.Model.Spec;
 using Pulumi;
 
@@ -32,21 +31,8 @@ public sealed class StreamingFixture : IDisposable
 
     public void Dispose() => Directory.Delete(Root, recursive: true);
 
-    public static DestinationSpec Spec(string tenants = """["acme"]""", params (string Key, string Value)[] extra)
-    {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["mode"] = "streaming",
-            ["target"] = "aws",
-            ["region"] = Specs.Region,
-            ["tenants"] = tenants,
-            ["destinationName"] = "Acme Audiences",
-            ["identityNamespaces"] = """{"email_lc_sha256": {}}""",
-        };
-        foreach (var (key, value) in extra) values[key] = value;
-        return DestinationSpecParser.Parse(StackConfiguration.From(Specs.Project, Specs.Stack,
-            values.ToDictionary(v => $"{StackConfiguration.Namespace}:{v.Key}", v => v.Value, StringComparer.Ordinal)));
-    }
+    public static DestinationSpec Spec(string tenants = """["acme"]""", params (string Key, string Value)[] extra) =>
+        Specs.Parse(tenants, [("mode", "streaming"), ("target", "aws"), ("identityNamespaces", """{"email_lc_sha256": {}}"""), .. extra]);
 
     public static readonly (string, string)[] AppTokens = [("auth", "oauth2"), ("oauth2", """{"issuer": "app", "clientAuthentication": "basic"}""")];
 
