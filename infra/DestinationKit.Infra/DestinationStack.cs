@@ -29,6 +29,7 @@ public sealed class DestinationStack : Stack
             DestinationTarget.Sftp when spec.Cloud == CloudProvider.Azure => AzureSftpTarget.Deploy(spec),
             DestinationTarget.Azure => AzureStreamingTarget.Deploy(spec),
             DestinationTarget.Aws => AwsStreamingTarget.Deploy(spec),
+            DestinationTarget.Gcp => GcpStreamingTarget.Deploy(spec),
             _ => throw NotYetSupported(spec),
         };
         AepConfiguration = outputs.AepConfiguration;
@@ -45,7 +46,7 @@ public sealed class DestinationStack : Stack
     /// <summary>The targets whose components exist in this version; the others are validated but stop
     /// before any resource.</summary>
     public static IReadOnlyList<DestinationTarget> SupportedTargets { get; } = [DestinationTarget.Dlz, DestinationTarget.GcpGcs, DestinationTarget.AwsS3,
-        DestinationTarget.AzureBlob, DestinationTarget.AzureAdls, DestinationTarget.Sftp, DestinationTarget.Azure, DestinationTarget.Aws];
+        DestinationTarget.AzureBlob, DestinationTarget.AzureAdls, DestinationTarget.Sftp, DestinationTarget.Azure, DestinationTarget.Aws, DestinationTarget.Gcp];
 
     /// <summary>The Destination SDK objects to submit to Adobe (docs/aep-configuration.md).</summary>
     [Output("aepConfiguration")]

@@ -115,8 +115,6 @@ public sealed record GcpStreamingEndpointArgs
         var environment = AppEnvironment.Common(spec, publicBaseUrl: null).ToBuilder();
         environment["Auth__CredentialHeader"] = ForwardedCredentialHeader;
         if (check == GatewayTokenCheck.AppTokens) environment["Auth__Issuer"] = issuer!;
-        // Other instances' writes reach this instance's queries within a minute (docs/app.md, "Sinks").
-        environment["Ingestion__Gcs__RefreshSeconds"] = "60";
 
         var customerManaged = spec.Encryption.Kind == EncryptionKind.CustomerManaged;
         return new GcpStreamingEndpointArgs
