@@ -84,7 +84,7 @@ public sealed class BatchSimulator(BatchDestination destination, IExportStore st
             {
                 var audience = audiences[i];
                 var label = $"audience {i + 1}/{audiences.Count}";
-                var generating = progress.Start($"{label}: writing", options.Profiles, "profiles");
+                var generating = progress.Start(label, options.Profiles, "profiles");
                 var counts = new StatusCounts();
                 var folder = temp.CreateSubdirectory(i.ToString(System.Globalization.CultureInfo.InvariantCulture)).FullName;
                 var name = new ExportNameContext(destination.Name, audience.Id, plan.ExportTime)
@@ -97,11 +97,11 @@ public sealed class BatchSimulator(BatchDestination destination, IExportStore st
                     CustomText = options.CustomText,
                 };
                 var written = await writer.WriteAudienceAsync(folder, name, Rows(plan, options, audiences, audience, counts, generating), cancellationToken).ConfigureAwait(false);
-                generating.Complete($"{written.Rows:N0} rows in {written.Files.Length} file{(written.Files.Length == 1 ? "" : "s")}");
+                generating.Complete($"{written.Rows:N0} rows, {written.Files.Length} file{(written.Files.Length == 1 ? "" : "s")}");
 
                 var export = new AudienceExport(audience, written.Files, counts.Realized, counts.Exited);
                 exports.Add(export);
-                error = await UploadAsync(folder, written.Files, $"{label}: uploading", progress, cancellationToken).ConfigureAwait(false);
+                error = await UploadAsync(folder, written.Files, $"{label} upload", progress, cancellationToken).ConfigureAwait(false);
                 if (error is not null) break;
             }
             if (error is null && options.Manifest)
@@ -109,7 +109,7 @@ public sealed class BatchSimulator(BatchDestination destination, IExportStore st
                 var files = exports.SelectMany(e => e.Files).ToList();
                 manifest = await AepExportWriter.WriteManifestAsync(temp.FullName, plan.DestinationInstanceId, plan.FlowRunId, plan.ExportTime,
                     store.Location, files, cancellationToken).ConfigureAwait(false);
-                error = await UploadAsync(temp.FullName, [manifest], "manifest: uploading", progress, cancellationToken).ConfigureAwait(false);
+                error = await UploadAsync(temp.FullName, [manifest], "manifest upload", progress, cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -236,7 +236,7 @@ public sealed class BatchSimulator(BatchDestination destination, IExportStore st
             done += file.Size;
             task.Value = done;
         }
-        task.Complete($"{files.Count} file{(files.Count == 1 ? "" : "s")}, {ProgressDisplay.Format(done, ProgressDisplay.Bytes)}");
+        task.Complete($"{files.Count} file{(files.Count == 1 ? "" : "s")}");
         return null;
     }
 

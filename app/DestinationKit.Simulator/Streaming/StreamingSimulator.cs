@@ -166,14 +166,14 @@ public sealed class StreamingSimulator(AepDestination destination, SimulatorCred
         }
 
         output.WriteLine($"Sending {options.Profiles} profiles to {destination.Url} ({Describe(destination.Aggregation)})...");
-        var requests = progress?.Start("requests answered", null, "requests");
+        var requests = progress?.Start("requests", null, "requests");
         var (accepted, dropped) = (0, 0);
         void Answered(RequestRecord record)
         {
             if (requests is null) return;
             _ = record.Accepted ? Interlocked.Increment(ref accepted) : Interlocked.Increment(ref dropped);
             requests.Increment(1);
-            requests.Description = $"requests answered ({Volatile.Read(ref accepted)} accepted, {Volatile.Read(ref dropped)} dropped)";
+            requests.Description = $"requests: {Volatile.Read(ref accepted)} accepted, {Volatile.Read(ref dropped)} dropped";
         }
 
         for (var i = 0; i < options.Profiles; i++)
@@ -196,7 +196,7 @@ public sealed class StreamingSimulator(AepDestination destination, SimulatorCred
         }
         Dispatch(aggregator.Drain(last));
         await Task.WhenAll(sends).ConfigureAwait(false);
-        requests?.Complete($"{records.Count} requests");
+        requests?.Complete();
         if (progress is not null) await progress.StopAsync().ConfigureAwait(false);
         GeneratedProfiles = profiles;
 

@@ -200,7 +200,8 @@ public abstract class ProgressDisplay : IAsyncDisposable
                 {
                     if (_done) return;
                     _done = true;
-                    line = string.Create(CultureInfo.InvariantCulture, $"{description}: {outcome ?? Format(_value, unit)} in {_elapsed.Elapsed.TotalSeconds:F1} s");
+                    var amount = outcome is null ? Format(_value, unit) : $"{outcome} ({Format(_value, unit)})";
+                    line = string.Create(CultureInfo.InvariantCulture, $"{description}: {amount} in {_elapsed.Elapsed.TotalSeconds:F1} s");
                 }
                 display.Write(line);
             }
@@ -230,7 +231,7 @@ public abstract class ProgressDisplay : IAsyncDisposable
             var task = Context().AddTask(Shown(description), autoStart: true, maxValue: max ?? Open);
             task.IsIndeterminate = max is null;
             task.Tag = unit;
-            return new BarTask(task);
+            return new BarTask(task, Shown);
         }
 
         public override void Log(string line)
@@ -242,10 +243,13 @@ public abstract class ProgressDisplay : IAsyncDisposable
             }
         }
 
-        /// <summary>A description as markup-free text short enough to leave the bar and the amount on one line of an
-        /// 80-column terminal.</summary>
-        private static string Shown(string description) =>
-            Markup.Escape(description.Length <= 34 ? description : description[..10] + "…" + description[^23..]);
+        /// <summary>A description as markup-free text short enough to leave the bar (15), the percentage (4) and the
+        /// amount (up to 24) on one line of the terminal; the end, where an outcome goes, is kept.</summary>
+        private string Shown(string description)
+        {
+            var room = Math.Max(24, _console.Profile.Width - 46);
+            return Markup.Escape(description.Length <= room ? description : description[..10] + "…" + description[^(room - 11)..]);
+        }
 
         /// <summary>The maximum of a task whose total is not known: Spectre caps the value at it.</summary>
         private const double Open = double.MaxValue;
@@ -289,9 +293,9 @@ public abstract class ProgressDisplay : IAsyncDisposable
             if (live is not null) await live.ConfigureAwait(false);
         }
 
-        private sealed class BarTask(ProgressTask task) : IProgressTask
+        private sealed class BarTask(ProgressTask task, Func<string, string> shown) : IProgressTask
         {
-            public string Description { set => task.Description = Shown(value); }
+            public string Description { set => task.Description = shown(value); }
 
             public double? Max
             {
@@ -314,7 +318,7 @@ public abstract class ProgressDisplay : IAsyncDisposable
                     task.MaxValue = Math.Max(task.Value, 1);
                 }
                 task.Value = task.MaxValue;
-                if (outcome is not null) task.Description = Shown($"{Markup.Remove(task.Description)}: {outcome}");
+                if (outcome is not null) task.Description = shown($"{Markup.Remove(task.Description)}: {outcome}");
                 task.StopTask();
             }
         }

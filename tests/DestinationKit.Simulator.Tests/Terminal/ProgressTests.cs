@@ -58,7 +58,7 @@ public sealed class ProgressTests
         var lines = writer.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         Assert.DoesNotContain('\u001b', writer.ToString()); // no escape sequences in a log
         Assert.Matches(@"^\[00:00\] audience 1/2: writing: 50 profiles of 200 profiles \(25%\)$", lines[0]);
-        Assert.Matches(@"^\[00:00\] audience 1/2: writing: 41 rows in 1 file in \d+\.\d s$", lines[1]);
+        Assert.Matches(@"^\[00:00\] audience 1/2: writing: 41 rows in 1 file \(50 profiles\) in \d+\.\d s$", lines[1]);
         Assert.Equal("[00:00] audience 1/2: uploading: 2.5 MB", lines[2]);
         Assert.Equal("a line of its own", lines[3]);
         Assert.Equal(4, lines.Length);
