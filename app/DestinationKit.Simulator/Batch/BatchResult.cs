@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using DestinationKit.Model.Spec;
 using DestinationKit.Simulator.Exports;
 using DestinationKit.Simulator.Profiles;
 using DestinationKit.Simulator.Terminal;

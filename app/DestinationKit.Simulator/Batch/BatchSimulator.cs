@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using DestinationKit.Model.Spec;

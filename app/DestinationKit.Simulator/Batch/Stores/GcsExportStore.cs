@@ -4,7 +4,7 @@ namespace DestinationKit.Simulator.Batch.Stores;
 
 /// <summary>
 /// <c>gs://bucket/prefix</c> through the Cloud Storage JSON API (Google.Cloud.Storage.V1), with Application Default
-/// Credentials, or unauthenticated against <paramref name="endpoint"/> (a local server that speaks the JSON API).
+/// Credentials, or unauthenticated against an <c>endpoint</c> (a local server that speaks the JSON API).
 /// AEP itself writes with an HMAC key through the XML API (<see cref="S3ExportStore.ForGcsInterop"/>); this is for
 /// writing with the identity a CI job already has.
 /// </summary>

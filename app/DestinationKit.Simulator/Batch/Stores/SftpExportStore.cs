@@ -8,7 +8,7 @@ namespace DestinationKit.Simulator.Batch.Stores;
 /// <summary>
 /// A directory of an SFTP server through SSH.NET, with what AEP's SFTP destination takes: a user and an RSA private
 /// key (<c>SFTP_WITH_SSH_KEY</c>) or a password (<c>SFTP_WITH_PASSWORD</c>). Missing directories are created. The
-/// server's host key is checked against <paramref name="hostKeySha256"/> (<c>SHA256:...</c>, as <c>ssh-keygen -lf</c>
+/// server's host key is checked against <c>hostKeySha256</c> (<c>SHA256:...</c>, as <c>ssh-keygen -lf</c>
 /// prints it) when given.
 /// </summary>
 public sealed class SftpExportStore : IExportStore
