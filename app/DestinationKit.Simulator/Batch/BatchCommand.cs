@@ -179,7 +179,7 @@ public static class BatchCommand
         public Option<string?> Location { get; } = new("--location")
         {
             Description = "Write here instead of where the destination server says: s3://bucket/folder, gs://bucket/folder, azblob://container/folder, "
-                + "abfss://fs@account.dfs.core.windows.net/folder, https://account.blob.core.windows.net/container/folder[?SAS], sftp://[user@]host:port/folder, or a local folder.",
+                + "abfss://fs@account.dfs.core.windows.net/folder, https://account.blob.core.windows.net/container/folder[?SAS], dlz:folder, sftp://[user@]host:port/folder, or a local folder.",
         };
         public Option<string?> SftpHost { get; } = new("--sftp-host") { Description = "With --stack-config for SFTP on AWS: the Transfer Family server's host name." };
         public Option<string?> AccessKeyId { get; } = new("--access-key-id") { Description = "S3 access key id, or Cloud Storage HMAC access id [default: the credentials; S3: the AWS SDK's chain]." };
