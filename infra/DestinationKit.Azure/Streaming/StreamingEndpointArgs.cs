@@ -16,13 +16,6 @@ public sealed record StreamingEndpointArgs
     /// <summary>The container of the package account that holds the app's zip.</summary>
     public const string PackageContainer = "app-package";
 
-    /// <summary>The smallest plan with Always On (the app keeps its queryable state warm) and custom TLS settings.</summary>
-    public const string DefaultPlanSku = "B1";
-
-    /// <summary>API Management requires a publisher e-mail; the Consumption tier has no developer portal that would use
-    /// it. Replace it in <see cref="PublisherEmail"/> with a mailbox of yours.</summary>
-    public const string DefaultPublisherEmail = "apim-publisher@example.com";
-
     /// <summary>The stack's whole spec: the app's environment and credentials are derived from it.</summary>
     public required DestinationSpec Spec { get; init; }
 
@@ -43,13 +36,15 @@ public sealed record StreamingEndpointArgs
 
     public required string PlanName { get; init; }
 
-    public string PlanSku { get; init; } = DefaultPlanSku;
+    /// <summary>From <c>app.planSku</c>; B1 is the smallest plan with Always On (the app keeps its queryable state warm).</summary>
+    public required string PlanSku { get; init; }
 
     public required string WebAppName { get; init; }
 
     public required string ApiManagementName { get; init; }
 
-    public string PublisherEmail { get; init; } = DefaultPublisherEmail;
+    /// <summary>From <c>app.publisherEmail</c>: API Management requires one and sends its notifications there.</summary>
+    public required string PublisherEmail { get; init; }
 
     public required string PublisherName { get; init; }
 
@@ -87,6 +82,8 @@ public sealed record StreamingEndpointArgs
             RetentionDays = spec.RetentionDays,
             InfrastructureEncryption = spec.Encryption.InfrastructureEncryption,
             PlanName = names.AppServicePlan,
+            PlanSku = streaming.App.PlanSku ?? DestinationSpecParser.DefaultPlanSku,
+            PublisherEmail = streaming.App.PublisherEmail ?? DestinationSpecParser.DefaultPublisherEmail,
             WebAppName = names.WebApp,
             ApiManagementName = names.ApiManagement,
             PublisherName = spec.Aep.DestinationName.Length <= 100 ? spec.Aep.DestinationName : spec.Aep.DestinationName[..100],

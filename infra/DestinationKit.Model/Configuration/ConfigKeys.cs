@@ -89,6 +89,11 @@ public static class ConfigKeys
             new("maxConcurrentRequests", "integer", "`64`", "Requests the app processes at once, 1–4096; more answer 429."),
             new("rateLimitPerSecond", "integer", "`1000`", "Gateway steady-state rate limit, 1–100000 requests/s; over it the gateway answers 429. Not on `gcp` (Google API Gateway has none for a whole gateway)."),
             new("burstLimit", "integer", "`2000`", "Gateway burst, at least `rateLimitPerSecond`, at most 200000. Not on `gcp`."),
+            new("publisherEmail", "e-mail address", "`apim-publisher@example.com`", "Only on `azure`: the mailbox API "
+                + "Management requires as its publisher and sends its system notifications to. Set it to one your team reads."),
+            new("planSku", "string", "`B1`", "Only on `azure`: the App Service plan the app runs on, one of "
+                + "`B1`, `B2`, `B3`, `S1`, `S2`, `S3`, `P0v3`, `P1v3`, `P2v3`, `P3v3` (Basic or higher: Always On keeps "
+                + "the app's queryable state warm)."),
         ]);
 
     public static readonly ConfigKey CredentialRotation = new("credentialRotation", "JSON object", "`{}`",

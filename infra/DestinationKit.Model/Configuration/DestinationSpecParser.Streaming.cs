@@ -157,7 +157,30 @@ public static partial class DestinationSpecParser
         var burst = fields.Int("burstLimit", Math.Max(2000, rate), 1, 200_000);
         if (burst < rate)
             fields.Error("burstLimit", $"got {burst}, below rateLimitPerSecond ({rate}); the burst must be at least the steady rate");
-        return new AppSettings(sink, body, concurrency, rate, burst);
+        var (publisherEmail, planSku) = ReadAzureApp(fields, cloud.Value);
+        return new AppSettings(sink, body, concurrency, rate, burst) { PublisherEmail = publisherEmail, PlanSku = planSku };
+    }
+
+    public const string DefaultPublisherEmail = "apim-publisher@example.com";
+    public const string DefaultPlanSku = "B1";
+    private static readonly string[] PlanSkus = ["B1", "B2", "B3", "S1", "S2", "S3", "P0v3", "P1v3", "P2v3", "P3v3"];
+
+    private static (string? PublisherEmail, string? PlanSku) ReadAzureApp(JsonFields fields, CloudProvider cloud)
+    {
+        string[] azureOnly = ["publisherEmail", "planSku"];
+        if (cloud != CloudProvider.Azure)
+        {
+            foreach (var field in azureOnly.Where(fields.Has))
+                fields.Error(field, $"applies only to cloud azure (API Management and App Service), and the cloud is {Name(Clouds, cloud)}; remove it");
+            return (null, null);
+        }
+        var email = fields.String("publisherEmail", maxLength: 100) ?? DefaultPublisherEmail;
+        if (!System.Net.Mail.MailAddress.TryCreate(email, out var address) || address.Address != email || !address.Host.Contains('.', StringComparison.Ordinal))
+            fields.Error("publisherEmail", $"got {ConfigReader.Quote(email)}; expected a plain e-mail address such as ops@partner.example");
+        var sku = fields.String("planSku") ?? DefaultPlanSku;
+        if (!PlanSkus.Contains(sku, StringComparer.Ordinal))
+            fields.Error("planSku", $"got {ConfigReader.Quote(sku)}; allowed: {string.Join(", ", PlanSkus)}");
+        return (email, sku);
     }
 
     private static AggregationPolicy? ReadAggregation(ConfigReader reader, AepSettings? aep)

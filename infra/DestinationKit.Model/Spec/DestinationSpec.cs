@@ -70,7 +70,14 @@ public sealed record AppSettings(
     int MaxRequestBodyBytes,
     int MaxConcurrentRequests,
     int RateLimitPerSecond,
-    int BurstLimit);
+    int BurstLimit)
+{
+    /// <summary>Azure only: API Management's publisher e-mail; null on the other clouds.</summary>
+    public string? PublisherEmail { get; init; }
+
+    /// <summary>Azure only: the App Service plan's SKU; null on the other clouds.</summary>
+    public string? PlanSku { get; init; }
+}
 
 public sealed record AggregationPolicy(
     AggregationType Type,

@@ -113,7 +113,7 @@ public class InvalidConfigurationTests
 
         // ---- JSON values ----
         Add("unknown field in app", StreamingAws.With(("app", """{"maxBodyBytes": 1048576}""")),
-            ("app.maxBodyBytes", "is not a known field; allowed fields: sink, maxRequestBodyBytes, maxConcurrentRequests, rateLimitPerSecond, burstLimit"));
+            ("app.maxBodyBytes", "is not a known field; allowed fields: sink, maxRequestBodyBytes, maxConcurrentRequests, rateLimitPerSecond, burstLimit, publisherEmail, planSku"));
         Add("unknown field in a tenant", S3.With(("tenants", """[{"id": "acme", "nmae": "Acme Corp"}]""")),
             ("tenants[0].nmae", "is not a known field; did you mean \"name\"?; allowed fields: id, name, servicePrincipalObjectId, servicePrincipalClientId"));
         Add("tenants is an object", S3.With(("tenants", """{"acme": {}}""")),
@@ -335,6 +335,12 @@ public class InvalidConfigurationTests
         Add("gateway rate limit on gcp", StreamingGcp.With(("app", """{"rateLimitPerSecond": 500, "burstLimit": 1000}""")),
             ("app.rateLimitPerSecond", "cannot be enforced on gcp: Google API Gateway has no rate limit for a gateway as a whole (its quotas count per API key, which AEP does not send); remove it. maxConcurrentRequests and Cloud Run's instance limit bound the load (docs/gcp.md)"),
             ("app.burstLimit", "cannot be enforced on gcp: Google API Gateway has no rate limit for a gateway as a whole (its quotas count per API key, which AEP does not send); remove it. maxConcurrentRequests and Cloud Run's instance limit bound the load (docs/gcp.md)"));
+        Add("azure-only app settings on aws", StreamingAws.With(("app", """{"publisherEmail": "ops@partner.example", "planSku": "B1"}""")),
+            ("app.publisherEmail", "applies only to cloud azure (API Management and App Service), and the cloud is aws; remove it"),
+            ("app.planSku", "applies only to cloud azure (API Management and App Service), and the cloud is aws; remove it"));
+        Add("publisher e-mail and plan not usable", StreamingAzure.With(("app", """{"publisherEmail": "Ops <ops@partner.example>", "planSku": "F1"}""")),
+            ("app.publisherEmail", "got \"Ops <ops@partner.example>\"; expected a plain e-mail address such as ops@partner.example"),
+            ("app.planSku", "got \"F1\"; allowed: B1, B2, B3, S1, S2, S3, P0v3, P1v3, P2v3, P3v3"));
         Add("burst below rate", StreamingAws.With(("app", """{"rateLimitPerSecond": 5000, "burstLimit": 4000}""")),
             ("app.burstLimit", "got 4000, below rateLimitPerSecond (5000); the burst must be at least the steady rate"));
         Add("concurrency and rate out of range", StreamingAws.With(("app", """{"maxConcurrentRequests": 0, "rateLimitPerSecond": 100001, "burstLimit": 200001}""")),

@@ -84,6 +84,15 @@ public class ValidConfigurationTests
         Assert.Equal<string>(["DATETIME"], export.DefaultFilenameAppendOptions);
     }
 
+    [Fact]
+    public void Azure_takes_the_api_management_publisher_and_the_app_service_plan_from_app()
+    {
+        var app = StreamingAzure.With(("app", """{"publisherEmail": "aep-ops@partner.example", "planSku": "P1v3"}""")).Parse().Streaming!.App;
+
+        Assert.Equal("aep-ops@partner.example", app.PublisherEmail);
+        Assert.Equal("P1v3", app.PlanSku);
+    }
+
     [Theory]
     [InlineData("aws", CloudProvider.Aws, "s3", 4_980_736)]
     [InlineData("azure", CloudProvider.Azure, "blob", 16_777_216)]
@@ -100,7 +109,12 @@ public class ValidConfigurationTests
         var streaming = spec.Streaming!;
         Assert.Equal(StreamingAuth.ApiKey, streaming.Auth);
         Assert.Null(streaming.OAuth2);
-        Assert.Equal(new AppSettings(sink, body, 64, 1000, 2000), streaming.App);
+        var azureOnly = cloud == CloudProvider.Azure;
+        Assert.Equal(new AppSettings(sink, body, 64, 1000, 2000)
+        {
+            PublisherEmail = azureOnly ? "apim-publisher@example.com" : null,
+            PlanSku = azureOnly ? "B1" : null,
+        }, streaming.App);
         Assert.Equal(new AggregationPolicy(AggregationType.BestEffort, 100, false, 0, 0, null), streaming.Aggregation);
         Assert.Equal(100, streaming.Aggregation.MaxProfilesPerRequest);
 
@@ -281,7 +295,7 @@ public class ValidConfigurationTests
         var spec = ParseValid("streaming-azure-api-key");
 
         var streaming = spec.Streaming!;
-        Assert.Equal(new AppSettings("blob", 33_554_432, 128, 5000, 5000), streaming.App);
+        Assert.Equal(new AppSettings("blob", 33_554_432, 128, 5000, 5000) { PublisherEmail = "apim-publisher@example.com", PlanSku = "B1" }, streaming.App);
         var aggregation = streaming.Aggregation;
         Assert.Equal((AggregationType.Configurable, true, 3600, 10_000, 10_000),
             (aggregation.Type, aggregation.SplitUserById, aggregation.MaxBatchAgeInSecs, aggregation.MaxNumEventsInBatch, aggregation.MaxProfilesPerRequest));
