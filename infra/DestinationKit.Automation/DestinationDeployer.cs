@@ -19,18 +19,8 @@ public sealed class DestinationDeployer(IStackDriver driver)
     public event EventHandler<DeploymentEvent>? Progress;
 
     /// <summary>Validates a configuration without deploying it; throws <see cref="InvalidDestinationConfigException"/>
-    /// with every error, or when the target has no component in this version of the template.</summary>
-    public static DestinationSpec Validate(StackConfiguration configuration)
-    {
-        var spec = DestinationSpecParser.Parse(configuration);
-        if (!DestinationStack.SupportedTargets.Contains(spec.Target))
-        {
-            throw new InvalidDestinationConfigException([new ConfigError(ConfigKeys.Target.FullName,
-                $"\"{DestinationSpecParser.TargetName(spec.Target)}\" is not yet supported by this version of the template; supported now: "
-                + string.Join(", ", DestinationStack.SupportedTargets.Select(DestinationSpecParser.TargetName)))]);
-        }
-        return spec;
-    }
+    /// with every error.</summary>
+    public static DestinationSpec Validate(StackConfiguration configuration) => DestinationSpecParser.Parse(configuration);
 
     /// <summary>Creates the stack if needed and deploys it (<c>pulumi up</c>); returns its typed outputs.</summary>
     public async Task<DestinationOutputs> UpAsync(StackConfiguration configuration, CancellationToken cancellationToken = default)

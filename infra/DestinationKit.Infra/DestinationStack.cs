@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using DestinationKit.Infra.Targets;
 using DestinationKit.Model.Configuration;
 using DestinationKit.Model.Spec;
@@ -30,7 +31,8 @@ public sealed class DestinationStack : Stack
             DestinationTarget.Azure => AzureStreamingTarget.Deploy(spec),
             DestinationTarget.Aws => AwsStreamingTarget.Deploy(spec),
             DestinationTarget.Gcp => GcpStreamingTarget.Deploy(spec),
-            _ => throw NotYetSupported(spec),
+            // The parser accepts sftp only with cloud aws or azure.
+            _ => throw new UnreachableException($"no component for target {spec.Target} on cloud {spec.Cloud}"),
         };
         AepConfiguration = outputs.AepConfiguration;
         IngestionSources = Optional(outputs.IngestionSources);
@@ -42,11 +44,6 @@ public sealed class DestinationStack : Stack
         Endpoint = Optional(outputs.Endpoint);
         TokenUrl = Optional(outputs.TokenUrl);
     }
-
-    /// <summary>The targets whose components exist in this version; the others are validated but stop
-    /// before any resource.</summary>
-    public static IReadOnlyList<DestinationTarget> SupportedTargets { get; } = [DestinationTarget.Dlz, DestinationTarget.GcpGcs, DestinationTarget.AwsS3,
-        DestinationTarget.AzureBlob, DestinationTarget.AzureAdls, DestinationTarget.Sftp, DestinationTarget.Azure, DestinationTarget.Aws, DestinationTarget.Gcp];
 
     /// <summary>The Destination SDK objects to submit to Adobe (docs/aep-configuration.md).</summary>
     [Output("aepConfiguration")]
@@ -86,10 +83,6 @@ public sealed class DestinationStack : Stack
     /// <summary>Streaming with OAuth 2.0: the token URL AEP gets its access tokens from.</summary>
     [Output("tokenUrl")]
     public Output<string?> TokenUrl { get; private set; }
-
-    private static RunException NotYetSupported(DestinationSpec spec) => new(
-        $"destination:target: \"{DestinationSpecParser.TargetName(spec.Target)}\" is not yet supported by this version of the template; "
-        + $"supported now: {string.Join(", ", SupportedTargets.Select(DestinationSpecParser.TargetName))}. Its component is on the roadmap (see README.md).");
 
     /// <summary>Null-valued outputs are left out of the stack's outputs by the Pulumi SDK.</summary>
     private static Output<string?> Optional(Output<string>? output) => output?.Apply(value => (string?)value) ?? Output.Create((string?)null);

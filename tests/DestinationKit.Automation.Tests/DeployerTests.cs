@@ -72,25 +72,6 @@ public class DeployerTests
     }
 
     [Fact]
-    public async Task A_target_without_a_component_yet_is_rejected_before_the_backend_is_touched()
-    {
-        var values = new Dictionary<string, string>(Configs.Gcs().Values)
-        {
-            ["destination:mode"] = "streaming",
-            ["destination:target"] = "aws",
-            ["destination:region"] = "eu-west-1",
-            ["destination:identityNamespaces"] = """{"email_lc_sha256": {}}""",
-        };
-        values.Remove("gcp:project");
-
-        var error = await Assert.ThrowsAsync<InvalidDestinationConfigException>(() => Deployer().UpAsync(Configs.Gcs() with { Values = values }));
-
-        Assert.Empty(_driver.Calls);
-        Assert.Equal("destination:target", Assert.Single(error.Errors).Key);
-        Assert.Contains("\"aws\" is not yet supported", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task A_cancelled_token_stops_before_anything_runs()
     {
         using var cancelled = new CancellationTokenSource();
