@@ -24,16 +24,13 @@ public sealed record AzureLandingSettings
     /// <summary>Tags for every resource that takes tags.</summary>
     public required ImmutableSortedDictionary<string, string> Tags { get; init; }
 
-    /// <summary>The settings of a spec for <paramref name="target"/>. Customer-managed keys are not implemented for the
-    /// Azure landing zones: a spec asking for them is refused rather than deployed with Microsoft-managed keys.</summary>
+    /// <summary>The settings of a spec for <paramref name="target"/> (the parser refuses customer-managed keys on Azure).</summary>
     public static AzureLandingSettings FromSpec(DestinationSpec spec, DestinationTarget target)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var name = DestinationSpecParser.TargetName(target);
         if (spec.Target != target || spec.Cloud != CloudProvider.Azure)
             throw new ArgumentException($"this landing zone is built for target {name} on azure, not {DestinationSpecParser.TargetName(spec.Target)} on {spec.Cloud}", nameof(spec));
-        if (spec.Encryption.Kind == EncryptionKind.CustomerManaged)
-            throw new ArgumentException(UnsupportedEncryption(target), nameof(spec));
         return new AzureLandingSettings
         {
             ResourceGroupName = new ResourceNames(spec).ResourceGroup,
@@ -43,10 +40,4 @@ public sealed record AzureLandingSettings
             Tags = ResourceTags.For(spec),
         };
     }
-
-    /// <summary>The configuration error for <c>encryption: customer-managed</c> on an Azure landing zone.</summary>
-    public static string UnsupportedEncryption(DestinationTarget target) =>
-        $"{StackConfiguration.Namespace}:{ConfigKeys.Encryption.Name}: customer-managed keys are not yet supported by target "
-        + $"{DestinationSpecParser.TargetName(target)} on azure; use platform (Microsoft-managed keys), optionally with "
-        + $"{ConfigKeys.InfrastructureEncryption.Name}: true for a second layer of encryption (docs/azure.md)";
 }

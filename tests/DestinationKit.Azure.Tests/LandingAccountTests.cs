@@ -161,17 +161,6 @@ public class LandingAccountTests
         Assert.Contains(urn, mocks.RegisteredOutputs);
     }
 
-    [Theory]
-    [MemberData(nameof(Zones.Targets), MemberType = typeof(Zones))]
-    public void Customer_managed_keys_are_refused(string target)
-    {
-        var spec = Zones.Spec(target, null, ("encryption", "customer-managed"));
-
-        var error = Assert.Throws<ArgumentException>(() => Zones.Factory(spec));
-
-        Assert.StartsWith("destination:encryption: customer-managed keys are not yet supported", error.Message, StringComparison.Ordinal);
-    }
-
     [Fact]
     public void A_spec_for_another_target_is_refused()
     {

@@ -84,7 +84,7 @@ public sealed class AzureStreamingStackTests : IDisposable
         var error = await Assert.ThrowsAnyAsync<Exception>(() => StackRunner.RunAsync(mocks,
             Config(("encryption", "customer-managed"), ("encryptionKeyId", "https://acmekeys.vault.azure.net/keys/sink"))));
 
-        Assert.Contains("customer-managed keys are not yet supported by target azure", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("destination:encryption: customer-managed keys are not yet supported on azure", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(mocks.Created, r => r.Type != "pulumi:pulumi:Stack");
     }
 

@@ -95,8 +95,7 @@ internal static class Configs
             ("tenants", """["acme", "globex"]"""), ("infrastructureEncryption", "true"),
             ("fileFormat", """{"fileType": "json", "compression": "gzip", "maxFileRowCount": 1000000}""")),
         ["azure-blob-account-per-tenant"] = Blob.With(
-            ("tenants", """["acme", "globex-international-holdings"]"""), ("accountPerTenant", "true"),
-            ("encryption", "customer-managed"), ("encryptionKeyId", "https://acme-keys.vault.azure.net/keys/landing")),
+            ("tenants", """["acme", "globex-international-holdings"]"""), ("accountPerTenant", "true")),
         ["azure-adls"] = Adls.With(
             ("tenants", $$"""
                 [{"id": "acme", "servicePrincipalObjectId": "{{SpObjectId}}", "servicePrincipalClientId": "{{SpClientId}}"},

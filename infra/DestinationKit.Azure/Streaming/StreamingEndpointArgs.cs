@@ -59,18 +59,12 @@ public sealed record StreamingEndpointArgs
 
     public required ImmutableSortedDictionary<string, string> Tags { get; init; }
 
-    /// <summary>The configuration error for <c>encryption: customer-managed</c>, which the stack reports before any resource.</summary>
-    public static string UnsupportedEncryption =>
-        $"{StackConfiguration.Namespace}:{ConfigKeys.Encryption.Name}: customer-managed keys are not yet supported by target azure; use platform "
-        + $"(Microsoft-managed keys), optionally with {ConfigKeys.InfrastructureEncryption.Name}: true (docs/azure.md)";
-
     /// <summary>Everything from the spec; <paramref name="appFolder"/> is the published app, <paramref name="now"/> dates the package SAS.</summary>
     public static StreamingEndpointArgs FromSpec(DestinationSpec spec, string appFolder, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.Target != DestinationTarget.Azure || spec.Streaming is not { } streaming)
             throw new ArgumentException($"the Azure streaming endpoint is built for target azure, not {DestinationSpecParser.TargetName(spec.Target)}", nameof(spec));
-        if (spec.Encryption.Kind == EncryptionKind.CustomerManaged) throw new ArgumentException(UnsupportedEncryption, nameof(spec));
         var names = new ResourceNames(spec);
         return new StreamingEndpointArgs
         {

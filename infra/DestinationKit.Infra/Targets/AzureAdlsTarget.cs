@@ -12,7 +12,6 @@ internal static class AzureAdlsTarget
 
     public static TargetOutputs Deploy(DestinationSpec spec)
     {
-        AzureTargets.RequireSupportedEncryption(spec);
         var zone = new AdlsLandingZone(ComponentName, AdlsLandingZoneArgs.FromSpec(spec));
         return new TargetOutputs(zone.AccountName.Apply(account => AzureTargets.AepConfiguration(spec, [account])))
         {

@@ -12,7 +12,6 @@ internal static class AzureBlobTarget
 
     public static TargetOutputs Deploy(DestinationSpec spec)
     {
-        AzureTargets.RequireSupportedEncryption(spec);
         var zone = new BlobLandingZone(ComponentName, BlobLandingZoneArgs.FromSpec(spec));
         var accounts = Output.All(zone.AccountNames);
         return new TargetOutputs(accounts.Apply(deployed => AzureTargets.AepConfiguration(spec, spec.AccountPerTenant ? [] : deployed)))

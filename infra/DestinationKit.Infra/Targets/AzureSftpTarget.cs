@@ -12,7 +12,6 @@ internal static class AzureSftpTarget
 
     public static TargetOutputs Deploy(DestinationSpec spec)
     {
-        AzureTargets.RequireSupportedEncryption(spec);
         var zone = new SftpLandingZone(ComponentName, SftpLandingZoneArgs.FromSpec(spec));
         return new TargetOutputs(zone.AccountName.Apply(account => AzureTargets.AepConfiguration(spec, [account])))
         {

@@ -17,8 +17,6 @@ internal static class AzureStreamingTarget
 
     public static TargetOutputs Deploy(DestinationSpec spec)
     {
-        // Valid configuration that the component cannot build: stop before publishing or creating anything.
-        if (spec.Encryption.Kind == EncryptionKind.CustomerManaged) throw new RunException(StreamingEndpointArgs.UnsupportedEncryption);
         var args = StreamingEndpointArgs.FromSpec(spec, AppPackage.Publish(Publish), DateTimeOffset.UtcNow);
         var endpoint = new StreamingEndpoint(ComponentName, args);
         var facts = endpoint.EndpointUrl.Apply(url => new DeploymentFacts { EndpointUrl = new Uri(url) });

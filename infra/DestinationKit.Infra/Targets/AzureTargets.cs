@@ -10,17 +10,9 @@ using Pulumi;
 
 namespace DestinationKit.Infra.Targets;
 
-/// <summary>What the Azure batch targets share: refusing what their components cannot build before any resource,
-/// and the AEP configuration for the accounts that were deployed.</summary>
+/// <summary>What the Azure batch targets share: the AEP configuration for the accounts that were deployed.</summary>
 internal static class AzureTargets
 {
-    /// <summary>Customer-managed keys are valid configuration but not implemented on Azure: stop before any resource.</summary>
-    public static void RequireSupportedEncryption(DestinationSpec spec)
-    {
-        if (spec.Encryption.Kind == EncryptionKind.CustomerManaged)
-            throw new RunException(AzureLandingSettings.UnsupportedEncryption(spec.Target));
-    }
-
     /// <summary>The Destination SDK objects for the deployed account. The builder derives the account name from the
     /// spec, so a deployed account of another name would mean AEP is told the wrong account: that stops the run.
     /// With an account per tenant, AEP takes the account from the customer and there is nothing to compare.</summary>

@@ -130,12 +130,12 @@ public static class ConfigKeys
 
     public static readonly ConfigKey Encryption = new("encryption", "string", "`platform`", "all but `dlz`",
         "`platform`: the cloud's own keys (SSE-S3, Microsoft-managed, Google-managed). `customer-managed`: a key "
-        + "you control (SSE-KMS, Key Vault, Cloud KMS), created by the stack unless `encryptionKeyId` names one.");
+        + "you control (SSE-KMS, Cloud KMS), created by the stack unless `encryptionKeyId` names one; not yet "
+        + "supported on Azure, where `infrastructureEncryption` adds a second layer instead.");
 
     public static readonly ConfigKey EncryptionKeyId = new("encryptionKeyId", "string", "none",
         "`encryption: customer-managed`",
-        "An existing key: a KMS key ARN (`arn:aws:kms:<region>:<account>:key/<id>`), a Key Vault key URL "
-        + "(`https://<vault>.vault.azure.net/keys/<name>[/<version>]`) or a Cloud KMS key "
+        "An existing key: a KMS key ARN (`arn:aws:kms:<region>:<account>:key/<id>`) or a Cloud KMS key "
         + "(`projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>`).");
 
     public static readonly ConfigKey InfrastructureEncryption = new("infrastructureEncryption", "boolean", "`false`",

@@ -28,6 +28,12 @@ public static partial class DestinationSpecParser
         }
         var kind = reader.Choice(ConfigKeys.Encryption, EncryptionKinds) ?? EncryptionKind.Platform;
         var keyId = reader.Raw(ConfigKeys.EncryptionKeyId);
+        if (kind == EncryptionKind.CustomerManaged && cloud == CloudProvider.Azure)
+        {
+            reader.Error(ConfigKeys.Encryption.Name, "customer-managed keys are not yet supported on azure; use platform (Microsoft-managed keys), "
+                + $"optionally with {ConfigKeys.InfrastructureEncryption.Name}: true for a second layer of encryption (docs/azure.md)");
+            keyId = null;
+        }
         if (keyId is not null && kind != EncryptionKind.CustomerManaged)
         {
             reader.Error(ConfigKeys.EncryptionKeyId.Name, "is set but encryption is platform; set encryption to customer-managed or remove the key id");
@@ -50,8 +56,6 @@ public static partial class DestinationSpecParser
             "expected a KMS key or alias ARN such as arn:aws:kms:eu-west-1:123456789012:key/<key id>",
         CloudProvider.Aws when region is not null && keyId.Split(':')[3] != region =>
             $"the key is in region {keyId.Split(':')[3]}, but S3 needs a key in the bucket's region {region}",
-        CloudProvider.Azure when !KeyVaultKeyPattern().IsMatch(keyId) =>
-            "expected a Key Vault key URL such as https://<vault>.vault.azure.net/keys/<name>",
         CloudProvider.Gcp when !CloudKmsKeyPattern().IsMatch(keyId) =>
             "expected a Cloud KMS key such as projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key>",
         CloudProvider.Gcp when region is not null && keyId.Split('/')[3] != region =>
@@ -116,8 +120,6 @@ public static partial class DestinationSpecParser
     [GeneratedRegex(@"^arn:aws(-cn|-us-gov|-iso(-[a-z])?)?:kms:[a-z0-9-]+:\d{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+)$")]
     private static partial Regex KmsKeyArnPattern();
 
-    [GeneratedRegex(@"^https://[a-zA-Z0-9-]{3,24}\.vault\.azure\.net/keys/[a-zA-Z0-9-]{1,127}(/[a-f0-9]{32})?$")]
-    private static partial Regex KeyVaultKeyPattern();
 
     [GeneratedRegex(@"^projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/locations/[a-z0-9-]+/keyRings/[A-Za-z0-9_-]{1,63}/cryptoKeys/[A-Za-z0-9_-]{1,63}$")]
     private static partial Regex CloudKmsKeyPattern();

@@ -327,14 +327,4 @@ public class StreamingEndpointTests
         Assert.Contains(tagged, r => r.Type == VaultType);
         Assert.All(tagged, r => Assert.Equal(ExpectedTags, Map(r.Inputs["tags"]).ToDictionary(t => t.Key, t => t.Value)));
     }
-
-    [Fact]
-    public void Customer_managed_keys_are_refused_before_anything_is_created()
-    {
-        var spec = StreamingSpecs.ApiKey(extra: [("encryption", "customer-managed"), ("encryptionKeyId", "https://acmekeys.vault.azure.net/keys/sink")]);
-
-        var error = Assert.Throws<ArgumentException>(() => StreamingEndpointArgs.FromSpec(spec, StreamingSpecs.AppFolder(), StreamingSpecs.Now));
-
-        Assert.StartsWith("destination:encryption: customer-managed keys are not yet supported by target azure", error.Message, StringComparison.Ordinal);
-    }
 }

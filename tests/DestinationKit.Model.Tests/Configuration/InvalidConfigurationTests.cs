@@ -443,8 +443,8 @@ public class InvalidConfigurationTests
             ("encryptionKeyId", "got \"alias/landing\"; expected a KMS key or alias ARN such as arn:aws:kms:eu-west-1:123456789012:key/<key id>"));
         Add("aws key in another region", S3.With(("encryption", "customer-managed"), ("encryptionKeyId", "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")),
             ("encryptionKeyId", "got \"arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\"; the key is in region us-east-1, but S3 needs a key in the bucket's region eu-west-1"));
-        Add("azure key id malformed", Blob.With(("encryption", "customer-managed"), ("encryptionKeyId", "https://vault.example.com/keys/landing")),
-            ("encryptionKeyId", "got \"https://vault.example.com/keys/landing\"; expected a Key Vault key URL such as https://<vault>.vault.azure.net/keys/<name>"));
+        Add("customer-managed keys on azure", Blob.With(("encryption", "customer-managed"), ("encryptionKeyId", "https://acme-keys.vault.azure.net/keys/landing")),
+            ("encryption", "customer-managed keys are not yet supported on azure; use platform (Microsoft-managed keys), optionally with infrastructureEncryption: true for a second layer of encryption (docs/azure.md)"));
         Add("gcp key id malformed", Gcs.With(("encryption", "customer-managed"), ("encryptionKeyId", "projects/p/locations/europe-west1/keyRings/r/cryptoKeys/k")),
             ("encryptionKeyId", "got \"projects/p/locations/europe-west1/keyRings/r/cryptoKeys/k\"; expected a Cloud KMS key such as projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key>"));
         Add("gcp key in another location", Gcs.With(("encryption", "customer-managed"), ("encryptionKeyId", "projects/acme-data/locations/us-central1/keyRings/landing/cryptoKeys/files")),

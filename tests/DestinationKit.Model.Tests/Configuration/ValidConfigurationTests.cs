@@ -185,7 +185,7 @@ public class ValidConfigurationTests
 
         Assert.True(spec.AccountPerTenant);
         Assert.Equal(["acme", "globex-international-holdings"], spec.Tenants.Select(t => t.Id));
-        Assert.Equal(new EncryptionSettings(EncryptionKind.CustomerManaged, "https://acme-keys.vault.azure.net/keys/landing", false), spec.Encryption);
+        Assert.Equal(new EncryptionSettings(EncryptionKind.Platform, null, false), spec.Encryption);
     }
 
     [Fact]
