@@ -87,6 +87,11 @@ public sealed class AuthOptions
     /// <summary>Base URL published in /.well-known/openid-configuration (default: the URL of the request).</summary>
     public string? PublicBaseUrl { get; set; }
 
+    /// <summary>The request header the caller's credential (<c>Bearer</c>, or <c>Basic</c> at the token endpoint) is read
+    /// from. Behind Google API Gateway it is <c>X-Forwarded-Authorization</c>: the gateway replaces <c>Authorization</c>
+    /// with its own identity token for Cloud Run and moves the caller's header there.</summary>
+    public string CredentialHeader { get; set; } = "Authorization";
+
     public ExternalIssuerOptions External { get; set; } = new();
 }
 

@@ -68,7 +68,7 @@ public static class AuthEndpoints
     }
 
     internal static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> TokenAsync(
-        HttpContext context, CredentialStore credentials, TokenService tokens, CancellationToken cancellationToken)
+        HttpContext context, CredentialStore credentials, TokenService tokens, IOptions<AuthOptions> auth, CancellationToken cancellationToken)
     {
         context.Response.Headers.CacheControl = "no-store";
         if (!context.Request.HasFormContentType)
@@ -79,7 +79,7 @@ public static class AuthEndpoints
         var grant = form["grant_type"].ToString();
         string? clientId = form["client_id"];
         string? secret = form["client_secret"];
-        string? header = context.Request.Headers.Authorization;
+        string? header = context.Request.Headers[auth.Value.CredentialHeader];
         if (header is not null && header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
         {
             if (!string.IsNullOrEmpty(secret))

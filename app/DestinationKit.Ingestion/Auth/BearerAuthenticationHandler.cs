@@ -7,8 +7,9 @@ using Microsoft.Extensions.Options;
 namespace DestinationKit.Ingestion.Auth;
 
 /// <summary>
-/// One scheme for what AEP sends: <c>Authorization: Bearer &lt;credential&gt;</c>, where the credential is an API key
-/// (<c>dk_…</c>) or a JWT (three dot-separated parts). Failures answer 401 with a ProblemDetails body and never 403,
+/// One scheme for what AEP sends: <c>Authorization: Bearer &lt;credential&gt;</c> (or the header named by
+/// <see cref="AuthOptions.CredentialHeader"/>), where the credential is an API key (<c>dk_…</c>) or a JWT (three
+/// dot-separated parts). Failures answer 401 with a ProblemDetails body and never 403,
 /// which AEP would retry. The credential never appears in a log or a response.
 /// </summary>
 public sealed class BearerAuthenticationHandler(
@@ -16,7 +17,8 @@ public sealed class BearerAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     CredentialStore credentials,
-    TokenService tokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    TokenService tokens,
+    IOptions<AuthOptions> auth) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "DestinationKitBearer";
     public const string TenantClaim = "dk_tenant";
@@ -24,14 +26,14 @@ public sealed class BearerAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        string? header = Request.Headers.Authorization;
+        string? header = Request.Headers[auth.Value.CredentialHeader];
         if (string.IsNullOrEmpty(header))
         {
             return AuthenticateResult.NoResult();
         }
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return Fail("the Authorization header must use the Bearer scheme");
+            return Fail($"the {auth.Value.CredentialHeader} header must use the Bearer scheme");
         }
         var credential = header.AsSpan(7).Trim().ToString();
         if (credential.Length == 0)
@@ -66,7 +68,7 @@ public sealed class BearerAuthenticationHandler(
         var reason = Context.Items.TryGetValue(FailureKey, out var r) ? r as string : null;
         Response.Headers.WWWAuthenticate = reason is null ? "Bearer" : "Bearer error=\"invalid_token\"";
         await Problems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Unauthorized",
-            reason is null ? "Send Authorization: Bearer <API key or access token>." : $"The credential was rejected: {reason}.").ConfigureAwait(false);
+            reason is null ? $"Send {auth.Value.CredentialHeader}: Bearer <API key or access token>." : $"The credential was rejected: {reason}.").ConfigureAwait(false);
     }
 
     /// <summary>No endpoint forbids an authenticated caller; if one ever did, answer 401 (AEP retries 403).</summary>
