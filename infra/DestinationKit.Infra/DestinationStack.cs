@@ -15,7 +15,9 @@ public sealed class DestinationStack : Stack
     {
     }
 
-    public DestinationStack(StackConfiguration configuration)
+    /// <param name="options">Stack options for an Automation API caller, such as resource transformations that
+    /// every resource of the stack goes through.</param>
+    public DestinationStack(StackConfiguration configuration, StackOptions? options = null) : base(options)
     {
         var spec = ParseOrFail(configuration);
         Target = Output.Create(DestinationSpecParser.TargetName(spec.Target));
