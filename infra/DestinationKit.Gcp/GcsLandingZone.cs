@@ -75,6 +75,7 @@ public sealed class GcsLandingZone : ComponentResource
         {
             Name = args.BucketName,
             Location = args.Location,
+            ForceDestroy = args.ForceDestroy,
             UniformBucketLevelAccess = true,
             PublicAccessPrevention = "enforced",
             Versioning = new BucketVersioningArgs { Enabled = true },

@@ -17,6 +17,9 @@ public sealed record GcsLandingZoneArgs
     /// <summary>Days after which live objects, and separately noncurrent versions, are deleted.</summary>
     public required int RetentionDays { get; init; }
 
+    /// <summary>Lets <c>pulumi destroy</c> delete the bucket with its objects (throw-away stacks only).</summary>
+    public bool ForceDestroy { get; init; }
+
     /// <summary>True: the bucket's default key is a Cloud KMS key (<see cref="KmsKeyName"/> or one the component creates).</summary>
     public required bool CustomerManagedEncryption { get; init; }
 
@@ -43,6 +46,7 @@ public sealed record GcsLandingZoneArgs
             BucketName = names.LandingBucket,
             Location = spec.Region ?? throw new ArgumentException("a GCS landing zone needs a region", nameof(spec)),
             RetentionDays = spec.RetentionDays,
+            ForceDestroy = spec.ForceDestroy,
             CustomerManagedEncryption = customerManaged,
             KmsKeyName = customerManaged ? spec.Encryption.KeyId : null,
             TenantRoleId = TenantRoleIdFor(names.LandingBucket),

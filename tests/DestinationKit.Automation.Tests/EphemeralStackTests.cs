@@ -46,6 +46,24 @@ public class EphemeralStackTests
     }
 
     [Fact]
+    public async Task A_throw_away_stack_may_destroy_buckets_holding_the_files_its_test_wrote()
+    {
+        var deployed = new List<DestinationKit.Model.Configuration.StackConfiguration>();
+        _driver.Hooks["up"] = _ =>
+        {
+            deployed.Add(_driver.Stacks.Single().Value.Program!);
+            return Task.CompletedTask;
+        };
+
+        await EphemeralStack.RunAsync(_deployer, Configs.Gcs(), (_, _) => Task.CompletedTask);
+        await EphemeralStack.RunAsync(_deployer, Configs.Dlz(), (_, _) => Task.CompletedTask);
+
+        Assert.Equal("true", deployed[0].Values["destination:forceDestroy"]);
+        Assert.True(DestinationKit.Model.Configuration.DestinationSpecParser.Parse(deployed[0]).ForceDestroy);
+        Assert.False(deployed[1].Values.ContainsKey("destination:forceDestroy"));
+    }
+
+    [Fact]
     public async Task A_failing_test_still_tears_down_and_its_exception_is_rethrown_unchanged()
     {
         var failure = new InvalidOperationException("assertion failed");

@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using DestinationKit.Automation.Driver;
 using DestinationKit.Model.Configuration;
+using DestinationKit.Model.Spec;
 
 namespace DestinationKit.Automation.Ephemeral;
 
@@ -40,9 +41,8 @@ public static class EphemeralStack
     {
         options ??= new EphemeralStackOptions();
         var name = EphemeralStackNames.Create(options.Prefix, options.Time.GetUtcNow());
-        var stackConfiguration = configuration with { Stack = name };
         // An invalid configuration stops here, before any stack exists, so there is nothing to tear down.
-        DestinationDeployer.Validate(stackConfiguration);
+        var stackConfiguration = ThrowAway(configuration with { Stack = name });
 
         T result;
         try
@@ -87,5 +87,15 @@ public static class EphemeralStack
         {
             return new EphemeralStackTeardownException(name, e);
         }
+    }
+
+    /// <summary>The test leaves files in the stack's buckets, and a bucket with files cannot be destroyed: a throw-away
+    /// stack sets <c>forceDestroy</c> unless its configuration decides (dlz creates no storage and refuses the key).</summary>
+    private static StackConfiguration ThrowAway(StackConfiguration configuration)
+    {
+        var spec = DestinationDeployer.Validate(configuration);
+        var key = ConfigKeys.ForceDestroy.FullName;
+        if (spec.Target == DestinationTarget.Dlz || configuration.Values.ContainsKey(key)) return configuration;
+        return configuration with { Values = new Dictionary<string, string>(configuration.Values, StringComparer.Ordinal) { [key] = "true" } };
     }
 }

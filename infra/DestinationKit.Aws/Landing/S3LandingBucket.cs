@@ -39,6 +39,7 @@ public sealed class S3LandingBucket : ComponentResource
         {
             BucketName = args.BucketName,
             Region = args.Region,
+            ForceDestroy = args.ForceDestroy,
             Tags = Tags(args),
         }, child);
         BucketName = bucket.Id;

@@ -19,6 +19,9 @@ public sealed record S3LandingBucketArgs
     /// <summary>Days after which objects, and separately their noncurrent versions, are deleted.</summary>
     public required int RetentionDays { get; init; }
 
+    /// <summary>Lets <c>pulumi destroy</c> delete the bucket with its objects (throw-away stacks only).</summary>
+    public bool ForceDestroy { get; init; }
+
     /// <summary>Null: every object expires after <see cref="RetentionDays"/>. A prefix: only objects under it expire;
     /// the others stay, and only their noncurrent versions expire (a bucket that also keeps state, such as the
     /// streaming sink's audiences).</summary>
@@ -48,6 +51,7 @@ public sealed record S3LandingBucketArgs
             BucketName = new ResourceNames(spec).LandingBucket,
             Region = spec.Region ?? throw new ArgumentException("an S3 landing bucket needs a region", nameof(spec)),
             RetentionDays = spec.RetentionDays,
+            ForceDestroy = spec.ForceDestroy,
             CustomerManagedEncryption = customerManaged,
             KmsKeyArn = customerManaged ? spec.Encryption.KeyId : null,
             Tags = ResourceTags.For(spec),

@@ -85,6 +85,7 @@ public sealed record StreamingEndpointArgs
                 BucketName = names.SinkBucket,
                 Region = region,
                 RetentionDays = spec.RetentionDays,
+                ForceDestroy = spec.ForceDestroy,
                 ExpiringPrefix = AwsStreamingPolicies.SinkPrefixes[0],
                 CustomerManagedEncryption = customerManaged,
                 KmsKeyArn = customerManaged ? spec.Encryption.KeyId : null,

@@ -206,6 +206,7 @@ public sealed class GcpStreamingEndpoint : ComponentResource
         {
             Name = args.SinkBucketName,
             Location = args.Region,
+            ForceDestroy = args.ForceDestroy,
             UniformBucketLevelAccess = true,
             PublicAccessPrevention = "enforced",
             // An audience object overwritten or deleted by mistake stays recoverable until the lifecycle removes it.

@@ -50,6 +50,9 @@ public sealed record GcpStreamingEndpointArgs
     /// <summary>Days after which stored requests, and noncurrent object versions, are deleted.</summary>
     public required int RetentionDays { get; init; }
 
+    /// <summary>Lets <c>pulumi destroy</c> delete the sink bucket with its objects (throw-away stacks only).</summary>
+    public bool ForceDestroy { get; init; }
+
     public required bool CustomerManagedEncryption { get; init; }
 
     /// <summary>An existing Cloud KMS key for the sink bucket; null to let the component create one.</summary>
@@ -132,6 +135,7 @@ public sealed record GcpStreamingEndpointArgs
             AppServiceAccountId = names.GcpServiceAccountId("app"),
             GatewayServiceAccountId = names.GcpServiceAccountId("gateway"),
             RetentionDays = spec.RetentionDays,
+            ForceDestroy = spec.ForceDestroy,
             CustomerManagedEncryption = customerManaged,
             KmsKeyName = customerManaged ? spec.Encryption.KeyId : null,
             TokenCheck = check,

@@ -128,6 +128,11 @@ public static class ConfigKeys
         "Days after which landing files (batch) or stored requests (streaming) are deleted, 1–3650. "
         + "On AWS and Google Cloud noncurrent versions expire after the same number of days.");
 
+    public static readonly ConfigKey ForceDestroy = new("forceDestroy", "boolean", "`false`", "all but `dlz`",
+        "`true` lets `pulumi destroy` delete buckets that still hold files (S3, Cloud Storage; Azure deletes a storage "
+        + "account with its contents either way). Meant for throw-away stacks (`destinationkit ephemeral` sets it); "
+        + "leave it off for a destination that holds customers' data.");
+
     public static readonly ConfigKey Encryption = new("encryption", "string", "`platform`", "all but `dlz`",
         "`platform`: the cloud's own keys (SSE-S3, Microsoft-managed, Google-managed). `customer-managed`: a key "
         + "you control (SSE-KMS, Cloud KMS), created by the stack unless `encryptionKeyId` names one; not yet "
@@ -251,7 +256,7 @@ public static class ConfigKeys
     public static IReadOnlyList<ConfigKey> All { get; } =
     [
         Mode, Target, Cloud, Region, NamePrefix, Tenants, DlzSasUris, Auth, OAuth2, App, CredentialRotation, Aggregation, RetentionDays,
-        Encryption, EncryptionKeyId, InfrastructureEncryption, AccountPerTenant, S3Access, Tags, DestinationName,
+        ForceDestroy, Encryption, EncryptionKeyId, InfrastructureEncryption, AccountPerTenant, S3Access, Tags, DestinationName,
         Description, Category, DocumentationLink, IdentityNamespaces, CustomerDataFields, ProfileFields,
         AudienceMapping, BackfillHistoricalProfileData, FileFormat, BatchExport,
     ];

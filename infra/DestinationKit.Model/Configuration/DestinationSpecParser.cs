@@ -66,6 +66,7 @@ public static partial class DestinationSpecParser
         var streaming = ReadStreaming(reader, mode, target, cloud, aep);
         tenants = ReadCredentialRotation(reader, mode, streaming, tenants);
         var retention = ReadRetention(reader, target);
+        var forceDestroy = ReadForceDestroy(reader, target);
         var encryption = ReadEncryption(reader, target, cloud, region);
         var accountPerTenant = ReadAccountPerTenant(reader, target);
         var s3Access = ReadS3Access(reader, target, region);
@@ -87,6 +88,7 @@ public static partial class DestinationSpecParser
             Tenants = tenants.Value,
             Streaming = streaming,
             RetentionDays = retention,
+            ForceDestroy = forceDestroy,
             Encryption = encryption,
             AccountPerTenant = accountPerTenant,
             S3Access = s3Access,
@@ -193,6 +195,13 @@ public static partial class DestinationSpecParser
         if (reserved is null) return prefix;
         reader.Error(ConfigKeys.NamePrefix.Name, $"got {ConfigReader.Quote(prefix)}; {reserved}, and every bucket name starts with the prefix; choose another");
         return null;
+    }
+
+    private static bool ReadForceDestroy(ConfigReader reader, DestinationTarget? target)
+    {
+        if (target != DestinationTarget.Dlz) return reader.Bool(ConfigKeys.ForceDestroy, false);
+        reader.RejectIfSet(ConfigKeys.ForceDestroy, "by target dlz (the stack creates no storage)");
+        return false;
     }
 
     private static int ReadRetention(ConfigReader reader, DestinationTarget? target)

@@ -17,6 +17,8 @@ public sealed record DestinationSpec
     public required ImmutableArray<Tenant> Tenants { get; init; }
     public required StreamingSettings? Streaming { get; init; }
     public required int RetentionDays { get; init; }
+    /// <summary>Buckets may be destroyed with files in them (throw-away stacks).</summary>
+    public bool ForceDestroy { get; init; }
     public required EncryptionSettings Encryption { get; init; }
     public required bool AccountPerTenant { get; init; }
     public required S3AccessMode S3Access { get; init; }

@@ -164,6 +164,10 @@ public class InvalidConfigurationTests
             ("retentionDays", "is not used by target dlz (Adobe deletes DLZ files after 7 days); remove it"),
             ("encryption", "is not used by target dlz (Adobe encrypts its own storage); remove it"),
             ("tags", "is not used by target dlz (nothing is created); remove it"));
+        Add("forceDestroy on dlz", Dlz.With(("forceDestroy", "true")),
+            ("forceDestroy", "is not used by target dlz (the stack creates no storage); remove it"));
+        Add("forceDestroy not a boolean", Gcs.With(("forceDestroy", "always")),
+            ("forceDestroy", "got \"always\"; expected true or false"));
 
         // ---- name prefix ----
         Add("namePrefix too short", S3.With(("namePrefix", "ab")),
