@@ -98,6 +98,13 @@ public sealed class AuthOptions
 /// <summary>Settings of section <c>Auth:External</c>: trust tokens of another issuer, checked with its JWKS.</summary>
 public sealed class ExternalIssuerOptions
 {
+    /// <summary>The issuer's tokens carry <see cref="Audience"/> and name their tenant in <see cref="TenantClaim"/>.</summary>
+    public const string TenantClaimKind = "tenant-claim";
+
+    /// <summary>Amazon Cognito's client-credentials access tokens: no <c>aud</c> and no tenant claim, but
+    /// <c>token_use: access</c> and the app client's <c>client_id</c>, whose tenant the provisioned credentials name.</summary>
+    public const string CognitoKind = "cognito";
+
     public string? Issuer { get; set; }
     public string? Audience { get; set; }
     public string? JwksUrl { get; set; }
@@ -105,7 +112,24 @@ public sealed class ExternalIssuerOptions
     public string[] Algorithms { get; set; } = ["RS256", "ES256"];
     public int JwksRefreshMinutes { get; set; } = 10;
 
+    /// <summary>How a token names its tenant: <see cref="TenantClaimKind"/> or <see cref="CognitoKind"/>.</summary>
+    public string Kind { get; set; } = TenantClaimKind;
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Issuer) && !string.IsNullOrWhiteSpace(JwksUrl);
+
+    public bool IsCognito => string.Equals(Kind, CognitoKind, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Refuses a kind the app does not know, and Cognito without an issuer to trust (its tokens would all be refused).</summary>
+    public void Validate()
+    {
+        if (!IsCognito && !string.Equals(Kind, TenantClaimKind, StringComparison.OrdinalIgnoreCase))
+            throw new Infrastructure.SettingsException($"Auth:External:Kind: got \"{Kind}\"; expected {TenantClaimKind} (the token carries "
+                + $"Auth:External:Audience and its tenant in the claim Auth:External:TenantClaim) or {CognitoKind} (Amazon Cognito access tokens: "
+                + "the tenant is the one the provisioned credentials list the token's client_id under, as a client without a secret)");
+        if (IsCognito && !Enabled)
+            throw new Infrastructure.SettingsException($"Auth:External:Kind is {CognitoKind}, but Auth:External:Issuer and Auth:External:JwksUrl are not both set: "
+                + "set them to the user pool's issuer (https://cognito-idp.<region>.amazonaws.com/<pool id>) and its /.well-known/jwks.json");
+    }
 }
 
 /// <summary>Settings of section <c>Admin</c>.</summary>

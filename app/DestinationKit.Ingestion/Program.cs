@@ -1,6 +1,7 @@
 using DestinationKit.Ingestion;
 using DestinationKit.Ingestion.Auth;
 using DestinationKit.Ingestion.Batch;
+using DestinationKit.Ingestion.Infrastructure;
 
 if (BatchCli.IsCommand(args))
 {
@@ -15,18 +16,21 @@ if (AdminCli.IsCommand(args))
 var builder = WebApplication.CreateBuilder(args);
 builder.AddIngestion();
 var app = builder.Build();
-app.UseIngestion();
-app.Lifetime.ApplicationStarted.Register(() => AdminCli.PrintWelcome(app));
 try
 {
-    await app.RunAsync().ConfigureAwait(false);
+    // Before the host starts: the host logs a failure of its own start with a stack trace, which would only bury the
+    // message of a deployment mistake (what to fix, never a secret). The token service checks Auth:External.
+    _ = app.Services.GetRequiredService<ProvisionedCredentials>();
+    _ = app.Services.GetRequiredService<TokenService>();
 }
-catch (ProvisionedCredentialsException e)
+catch (SettingsException e)
 {
-    // A deployment mistake, not a bug: its message says what to fix; a stack trace would only bury it.
     await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
     return 1;
 }
+app.UseIngestion();
+app.Lifetime.ApplicationStarted.Register(() => AdminCli.PrintWelcome(app));
+await app.RunAsync().ConfigureAwait(false);
 return 0;
 
 /// <summary>The app's entry point (public for WebApplicationFactory).</summary>

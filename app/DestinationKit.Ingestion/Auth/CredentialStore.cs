@@ -165,6 +165,9 @@ public sealed partial class CredentialStore
         return match && rows.Count == 1 && !rows[0].Revoked ? rows[0].Tenant : null;
     }
 
+    /// <summary>The tenant of a client of the external issuer (provisioned without a secret), or null.</summary>
+    public string? TenantOfExternalClient(string clientId) => _provisioned.TenantOfExternalClient(clientId);
+
     // ---------------------------------------------------------------- signing keys
 
     /// <summary>All signing keys (newest first), creating an RSA 2048 key on first use. Private keys never leave the data

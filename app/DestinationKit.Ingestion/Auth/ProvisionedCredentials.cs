@@ -2,18 +2,21 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using DestinationKit.Ingestion.Infrastructure;
 
 namespace DestinationKit.Ingestion.Auth;
 
 /// <summary>The provisioned-credentials document is unusable; the message names each field and what is wrong with it,
 /// never a secret.</summary>
-public sealed class ProvisionedCredentialsException(string message) : Exception(message);
+public sealed class ProvisionedCredentialsException(string message) : SettingsException(message);
 
 /// <summary>
 /// Credentials the deployment gives the app (docs/app.md, "Provisioned credentials"): per tenant API keys and OAuth
 /// clients, and the token-signing key, from a JSON document (version 1) that every instance reads at startup. They
 /// are read-only and work alongside the <see cref="CredentialStore"/>. Secrets are kept only as SHA-256 hashes; a
 /// presented secret is compared with every hash of its kind in constant time (a deployment has a few hundred at most).
+/// A client listed without a secret is a client of the external issuer (an Amazon Cognito app client): the app issues
+/// it nothing, and maps the client id in that issuer's tokens to the client's tenant.
 /// </summary>
 public sealed partial class ProvisionedCredentials
 {
@@ -24,16 +27,20 @@ public sealed partial class ProvisionedCredentials
 
     private readonly IReadOnlyList<(byte[] Hash, string Tenant, string KeyId)> _apiKeys;
     private readonly IReadOnlyDictionary<string, (string Tenant, IReadOnlyList<byte[]> Hashes)> _clients;
+    private readonly IReadOnlyDictionary<string, string> _externalClients;
 
     private ProvisionedCredentials(IReadOnlyList<(byte[], string, string)> apiKeys,
-        IReadOnlyDictionary<string, (string, IReadOnlyList<byte[]>)> clients, (string Kid, byte[] Pkcs8)? signingKey)
+        IReadOnlyDictionary<string, (string, IReadOnlyList<byte[]>)> clients, IReadOnlyDictionary<string, string> externalClients,
+        (string Kid, byte[] Pkcs8)? signingKey)
     {
         _apiKeys = apiKeys;
         _clients = clients;
+        _externalClients = externalClients;
         SigningKey = signingKey;
     }
 
-    public static ProvisionedCredentials None { get; } = new([], new Dictionary<string, (string, IReadOnlyList<byte[]>)>(), null);
+    public static ProvisionedCredentials None { get; } =
+        new([], new Dictionary<string, (string, IReadOnlyList<byte[]>)>(), new Dictionary<string, string>(), null);
 
     /// <summary>The token-signing key, with its kid (base64url SHA-256 of its SubjectPublicKeyInfo); null when the
     /// document has none (the app then uses its own key from the data folder).</summary>
@@ -42,6 +49,8 @@ public sealed partial class ProvisionedCredentials
     public int ApiKeyCount => _apiKeys.Count;
 
     public int ClientCount => _clients.Count;
+
+    public int ExternalClientCount => _externalClients.Count;
 
     /// <summary>The tenant and a non-secret id of a provisioned API key, or null.</summary>
     public (string Tenant, string KeyId)? ValidateApiKey(string presented)
@@ -66,6 +75,9 @@ public sealed partial class ProvisionedCredentials
         foreach (var expected in client.Hashes) match |= CryptographicOperations.FixedTimeEquals(hash, expected);
         return match ? client.Tenant : null;
     }
+
+    /// <summary>The tenant of a client of the external issuer (listed without a secret), or null.</summary>
+    public string? TenantOfExternalClient(string clientId) => _externalClients.GetValueOrDefault(clientId);
 
     /// <summary>Reads a version 1 document; every problem is reported at once, under <paramref name="source"/>.</summary>
     public static ProvisionedCredentials Parse(string json, string source)
@@ -93,21 +105,23 @@ public sealed partial class ProvisionedCredentials
 
             var apiKeys = new List<(byte[], string, string)>();
             var clients = new Dictionary<string, (string, IReadOnlyList<byte[]>)>(StringComparer.Ordinal);
+            var externalClients = new Dictionary<string, string>(StringComparer.Ordinal);
             if (!root.TryGetProperty("tenants", out var tenants)) errors.Add("tenants: is required (an object of tenant id → credentials)");
             else if (tenants.ValueKind != JsonValueKind.Object) errors.Add($"tenants: is a JSON {Kind(tenants)}; expected an object of tenant id → credentials");
-            else ReadTenants(tenants, apiKeys, clients, errors);
+            else ReadTenants(tenants, apiKeys, clients, externalClients, errors);
 
             var signingKey = root.TryGetProperty("signingKey", out var key) && key.ValueKind != JsonValueKind.Null ? ReadSigningKey(key, errors) : null;
             if (errors.Count > 0) throw Invalid(source, errors);
-            return new ProvisionedCredentials(apiKeys, clients, signingKey);
+            return new ProvisionedCredentials(apiKeys, clients, externalClients, signingKey);
         }
     }
 
     private static void ReadTenants(JsonElement tenants, List<(byte[], string, string)> apiKeys,
-        Dictionary<string, (string, IReadOnlyList<byte[]>)> clients, List<string> errors)
+        Dictionary<string, (string, IReadOnlyList<byte[]>)> clients, Dictionary<string, string> externalClients, List<string> errors)
     {
         var keyPaths = new Dictionary<string, string>(StringComparer.Ordinal); // hash → where the key was first seen
         var clientTenants = new Dictionary<string, string>(StringComparer.Ordinal);
+        var clientKinds = new Dictionary<string, (bool HasSecret, string Path)>(StringComparer.Ordinal); // where each client was first seen
         var position = 0;
         foreach (var tenant in tenants.EnumerateObject())
         {
@@ -152,21 +166,30 @@ public sealed partial class ProvisionedCredentials
                 var itemPath = $"{path}.oauthClients[{index++}]";
                 if (item.ValueKind != JsonValueKind.Object)
                 {
-                    errors.Add($"{itemPath}: is a JSON {Kind(item)}; expected an object with clientId and clientSecret");
+                    errors.Add($"{itemPath}: is a JSON {Kind(item)}; expected an object with clientId and, for a client of the app, clientSecret");
                     continue;
                 }
                 UnknownFields(item, itemPath + ".", ["clientId", "clientSecret"], errors);
                 var clientId = ClientId(item, itemPath, errors);
-                var secret = item.TryGetProperty("clientSecret", out var s) ? Secret(s, itemPath + ".clientSecret", "a client secret", errors)
-                    : Missing(itemPath + ".clientSecret", errors);
-                if (clientId is null || secret is null) continue;
+                // Without a secret: a client of the external issuer, which the app only maps to its tenant.
+                var hasSecret = item.TryGetProperty("clientSecret", out var s);
+                var secret = hasSecret ? Secret(s, itemPath + ".clientSecret", "a client secret", errors) : null;
+                if (clientId is null || (hasSecret && secret is null)) continue;
                 if (clientTenants.TryGetValue(clientId, out var owner) && owner != tenant.Name)
                 {
                     errors.Add($"{itemPath}.clientId: \"{clientId}\" is already a client of tenant {owner}; a client id names one tenant");
                     continue;
                 }
+                if (clientKinds.TryGetValue(clientId, out var first) && first.HasSecret != hasSecret)
+                {
+                    errors.Add($"{itemPath}: \"{clientId}\" is listed {(hasSecret ? "without" : "with")} a clientSecret at {first.Path}; "
+                        + "a client has secrets (the app issues its tokens) or none (an external issuer does), not both");
+                    continue;
+                }
                 clientTenants[clientId] = tenant.Name;
-                (secretsByClient.TryGetValue(clientId, out var list) ? list : secretsByClient[clientId] = []).Add(CredentialStore.Hash(secret));
+                clientKinds.TryAdd(clientId, (hasSecret, itemPath));
+                if (secret is null) externalClients[clientId] = tenant.Name;
+                else (secretsByClient.TryGetValue(clientId, out var list) ? list : secretsByClient[clientId] = []).Add(CredentialStore.Hash(secret));
             }
             foreach (var (clientId, hashes) in secretsByClient) clients[clientId] = (tenant.Name, hashes);
         }

@@ -96,17 +96,25 @@ public static class ProvisionedCredentialsSource
 }
 
 /// <summary>Loads the provisioned credentials when the host starts and says what was loaded (counts and the key id).</summary>
-internal sealed partial class ProvisionedCredentialsStartup(ProvisionedCredentials credentials, ILogger<ProvisionedCredentialsStartup> logger) : IHostedService
+internal sealed partial class ProvisionedCredentialsStartup(ProvisionedCredentials credentials, IOptions<AuthOptions> auth,
+    ILogger<ProvisionedCredentialsStartup> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (!ReferenceEquals(credentials, ProvisionedCredentials.None))
-            LogLoaded(logger, credentials.ApiKeyCount, credentials.ClientCount, credentials.SigningKey?.Kid ?? "none (the app's own key)");
+            LogLoaded(logger, credentials.ApiKeyCount, credentials.ClientCount, credentials.ExternalClientCount, credentials.SigningKey?.Kid ?? "none (the app's own key)");
+        var external = auth.Value.External;
+        if (external.IsCognito && credentials.ExternalClientCount == 0) LogNoCognitoClients(logger, external.Issuer!);
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Provisioned credentials: {ApiKeys} API keys, {Clients} OAuth clients, signing key {Kid}")]
-    private static partial void LogLoaded(ILogger logger, int apiKeys, int clients, string kid);
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Provisioned credentials: {ApiKeys} API keys, {Clients} OAuth clients, {ExternalClients} clients of the external issuer, signing key {Kid}")]
+    private static partial void LogLoaded(ILogger logger, int apiKeys, int clients, int externalClients, string kid);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Auth:External:Kind is cognito, but the provisioned credentials list no client without a "
+        + "secret: every token of {Issuer} is refused, as no client id names a tenant")]
+    private static partial void LogNoCognitoClients(ILogger logger, string issuer);
 }

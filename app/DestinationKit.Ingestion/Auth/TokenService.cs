@@ -11,11 +11,13 @@ public sealed record TokenCheck(bool Valid, string? Tenant, string? Subject, str
 
 /// <summary>
 /// Issues RS256 access tokens for OAuth clients and validates bearer JWTs: this app's own (issuer, audience,
-/// lifetime, RS256 only, its own keys) and, when configured, an external issuer's (keys from its JWKS).
+/// lifetime, RS256 only, its own keys) and, when configured, an external issuer's (keys from its JWKS; the tenant from
+/// a claim, or with Amazon Cognito from the provisioned client the token was issued to).
 /// </summary>
 public sealed partial class TokenService : IDisposable
 {
     private readonly AuthOptions _options;
+    private readonly CredentialStore _credentials;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly Lazy<(RsaSecurityKey Active, IReadOnlyList<RsaSecurityKey> All)> _keys;
     private readonly IHttpClientFactory _httpClients;
@@ -28,6 +30,8 @@ public sealed partial class TokenService : IDisposable
     public TokenService(CredentialStore credentials, IOptions<AuthOptions> options, IHttpClientFactory httpClients, ILogger<TokenService> logger)
     {
         _options = options.Value;
+        _options.External.Validate();
+        _credentials = credentials;
         _httpClients = httpClients;
         _logger = logger;
         _keys = new(() =>
@@ -106,19 +110,25 @@ public sealed partial class TokenService : IDisposable
         var external = _options.External;
         if (external.Enabled && string.Equals(issuer, external.Issuer, StringComparison.Ordinal))
         {
+            // Cognito's access tokens have no aud: the client they were issued to, which must be a known one, stands for it.
+            var audience = external.IsCognito ? null : external.Audience ?? _options.Audience;
+            Func<IDictionary<string, object>, TokenCheck> identify = external.IsCognito ? CognitoClient : claims => TenantClaim(claims, external.TenantClaim);
             var keys = await ExternalKeysAsync(forceRefresh: false, cancellationToken).ConfigureAwait(false);
-            var check = await ValidateWithAsync(token, external.Issuer!, external.Audience ?? _options.Audience, keys, external.Algorithms, external.TenantClaim).ConfigureAwait(false);
+            var check = await ValidateWithAsync(token, external.Issuer!, audience, keys, external.Algorithms, identify).ConfigureAwait(false);
             if (!check.Valid && check.Failure == "unknown signing key")
             {
                 keys = await ExternalKeysAsync(forceRefresh: true, cancellationToken).ConfigureAwait(false);
-                check = await ValidateWithAsync(token, external.Issuer!, external.Audience ?? _options.Audience, keys, external.Algorithms, external.TenantClaim).ConfigureAwait(false);
+                check = await ValidateWithAsync(token, external.Issuer!, audience, keys, external.Algorithms, identify).ConfigureAwait(false);
             }
             return check;
         }
-        return await ValidateWithAsync(token, _options.Issuer, _options.Audience, _keys.Value.All, [SecurityAlgorithms.RsaSha256], _options.TenantClaim).ConfigureAwait(false);
+        return await ValidateWithAsync(token, _options.Issuer, _options.Audience, _keys.Value.All, [SecurityAlgorithms.RsaSha256],
+            claims => TenantClaim(claims, _options.TenantClaim)).ConfigureAwait(false);
     }
 
-    private async Task<TokenCheck> ValidateWithAsync(string token, string issuer, string audience, IEnumerable<SecurityKey> keys, string[] algorithms, string tenantClaim)
+    /// <summary>Checks signature, issuer, audience (unless null), lifetime and algorithm, then who the token names.</summary>
+    private async Task<TokenCheck> ValidateWithAsync(string token, string issuer, string? audience, IEnumerable<SecurityKey> keys, string[] algorithms,
+        Func<IDictionary<string, object>, TokenCheck> identify)
     {
         var parameters = new TokenValidationParameters
         {
@@ -127,7 +137,7 @@ public sealed partial class TokenService : IDisposable
             IssuerSigningKeys = keys,
             ValidAlgorithms = algorithms,
             ValidateIssuer = true,
-            ValidateAudience = true,
+            ValidateAudience = audience is not null,
             ValidateLifetime = true,
             ValidateIssuerSigningKey = true,
             RequireExpirationTime = true,
@@ -136,17 +146,31 @@ public sealed partial class TokenService : IDisposable
             TryAllIssuerSigningKeys = true, // tokens without a kid (some issuers omit it) are tried against every key of that issuer
         };
         var result = await _handler.ValidateTokenAsync(token, parameters).ConfigureAwait(false);
-        if (!result.IsValid)
-        {
-            return new TokenCheck(false, null, null, Describe(result.Exception));
-        }
-        var tenant = result.Claims.TryGetValue(tenantClaim, out var t) ? t as string : null;
+        return result.IsValid ? identify(result.Claims) : new TokenCheck(false, null, null, Describe(result.Exception));
+    }
+
+    private static TokenCheck TenantClaim(IDictionary<string, object> claims, string tenantClaim)
+    {
+        var tenant = claims.TryGetValue(tenantClaim, out var t) ? t as string : null;
         if (!CredentialStore.IsValidTenant(tenant))
         {
             return new TokenCheck(false, null, null, "no valid tenant claim");
         }
-        var subject = result.Claims.TryGetValue("sub", out var s) ? s as string : null;
+        var subject = claims.TryGetValue("sub", out var s) ? s as string : null;
         return new TokenCheck(true, tenant, subject, null);
+    }
+
+    /// <summary>A Cognito access token (not an ID token, which is meant for the client itself) of an app client the
+    /// provisioned credentials list without a secret: the tenant is that client's. A tenant claim is not read.</summary>
+    private TokenCheck CognitoClient(IDictionary<string, object> claims)
+    {
+        if (!claims.TryGetValue("token_use", out var use) || use as string != "access")
+        {
+            return new TokenCheck(false, null, null, "not an access token");
+        }
+        var clientId = claims.TryGetValue("client_id", out var c) ? c as string : null;
+        var tenant = clientId is null ? null : _credentials.TenantOfExternalClient(clientId);
+        return tenant is null ? new TokenCheck(false, null, null, "the token's client is not a client of any tenant") : new TokenCheck(true, tenant, clientId, null);
     }
 
     /// <summary>A short reason safe to show: never the token or the library's message (which may quote it).</summary>

@@ -24,7 +24,9 @@ internal static class Documents
         return Convert.ToBase64String(SHA256.HashData(rsa.ExportSubjectPublicKeyInfo())).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
-    public sealed record TenantEntry(string[] ApiKeys, (string ClientId, string Secret)[] Clients);
+    /// <summary>A tenant's API keys, the app's clients with their secrets, and the clients of the external issuer
+    /// (an Amazon Cognito app client), listed without a secret.</summary>
+    public sealed record TenantEntry(string[] ApiKeys, (string ClientId, string Secret)[] Clients, string[]? ExternalClients = null);
 
     public static string Build(IReadOnlyDictionary<string, TenantEntry> tenants, string? signingKeyPem) =>
         JsonSerializer.Serialize(new Dictionary<string, object?>
@@ -33,7 +35,8 @@ internal static class Documents
             ["tenants"] = tenants.ToDictionary(t => t.Key, t => new
             {
                 apiKeys = t.Value.ApiKeys,
-                oauthClients = t.Value.Clients.Select(c => new { clientId = c.ClientId, clientSecret = c.Secret }),
+                oauthClients = t.Value.Clients.Select(c => (object)new { clientId = c.ClientId, clientSecret = c.Secret })
+                    .Concat((t.Value.ExternalClients ?? []).Select(id => new { clientId = id })),
             }),
             ["signingKey"] = signingKeyPem is null ? null : new { privateKeyPem = signingKeyPem },
         });

@@ -48,6 +48,27 @@ public class ProvisionedDocumentTests
     }
 
     [Fact]
+    public void A_client_without_a_secret_is_a_client_of_the_external_issuer_which_names_its_tenant_and_gets_nothing_from_the_app()
+    {
+        var json = $$$$"""
+            {"version": 1, "tenants": {
+              "acme": {"apiKeys": [], "oauthClients": [{"clientId": "1example23456789abcdefghij"}]},
+              "globex": {"apiKeys": [], "oauthClients": [{"clientId": "globex-aep", "clientSecret": "{{{{Secret}}}}"}, {"clientId": "2example23456789abcdefghij"}, {"clientId": "2example23456789abcdefghij"}]}}}
+            """;
+
+        var credentials = ProvisionedCredentials.Parse(json, Source);
+
+        Assert.Equal("acme", credentials.TenantOfExternalClient("1example23456789abcdefghij"));
+        Assert.Equal("globex", credentials.TenantOfExternalClient("2example23456789abcdefghij"));
+        Assert.Null(credentials.TenantOfExternalClient("globex-aep")); // a client of the app is not one of the external issuer
+        Assert.Null(credentials.TenantOfExternalClient("1EXAMPLE23456789ABCDEFGHIJ"));
+        Assert.False(credentials.HasClient("1example23456789abcdefghij"));
+        Assert.Null(credentials.ValidateClient("1example23456789abcdefghij", Secret));
+        Assert.Equal("globex", credentials.ValidateClient("globex-aep", Secret));
+        Assert.Equal((1, 2), (credentials.ClientCount, credentials.ExternalClientCount));
+    }
+
+    [Fact]
     public void A_pkcs1_key_is_read_too_and_a_document_without_a_signing_key_leaves_the_app_its_own()
     {
         using var rsa = RSA.Create(3072);
@@ -86,16 +107,18 @@ public class ProvisionedDocumentTests
         },
         {
             $$$$"""
-            {"version": 1, "tenants": {"acme": {"oauthClients": [{"clientId": "acme-aep"}, {"clientSecret": "{{{{Secret}}}}"}, {"clientId": "a b", "clientSecret": "{{{{Secret}}}}"}, "x", {"clientId": "shared", "clientSecret": "{{{{Secret}}}}", "{{{{Secret}}}}": 1}]},
-            "globex": {"oauthClients": [{"clientId": "shared", "clientSecret": "{{{{Secret}}}}"}]}}}
+            {"version": 1, "tenants": {"acme": {"oauthClients": [{"clientId": "acme-aep"}, {"clientSecret": "{{{{Secret}}}}"}, {"clientId": "a b", "clientSecret": "{{{{Secret}}}}"}, "x", {"clientId": "shared", "clientSecret": "{{{{Secret}}}}", "{{{{Secret}}}}": 1}, {"clientId": "acme-aep", "clientSecret": "{{{{Secret}}}}"}, {"clientId": "acme-aep", "clientSecret": null}]},
+            "globex": {"oauthClients": [{"clientId": "shared", "clientSecret": "{{{{Secret}}}}"}, {"clientId": "acme-aep"}]}}}
             """,
-            "6 problems:\n"
-            + "  - tenants.acme.oauthClients[0].clientSecret: is required\n"
+            "8 problems:\n"
             + "  - tenants.acme.oauthClients[1].clientId: is required\n"
             + "  - tenants.acme.oauthClients[2].clientId: is not a valid client id; a client id is 1-128 characters of letters, digits and - . _ ~\n"
-            + "  - tenants.acme.oauthClients[3]: is a JSON string; expected an object with clientId and clientSecret\n"
+            + "  - tenants.acme.oauthClients[3]: is a JSON string; expected an object with clientId and, for a client of the app, clientSecret\n"
             + "  - tenants.acme.oauthClients[4]: has a field that is not a known field; version 1 has clientId, clientSecret\n"
-            + "  - tenants.globex.oauthClients[0].clientId: \"shared\" is already a client of tenant acme; a client id names one tenant"
+            + "  - tenants.acme.oauthClients[5]: \"acme-aep\" is listed without a clientSecret at tenants.acme.oauthClients[0]; a client has secrets (the app issues its tokens) or none (an external issuer does), not both\n"
+            + "  - tenants.acme.oauthClients[6].clientSecret: is a JSON null; expected a client secret as a string\n"
+            + "  - tenants.globex.oauthClients[0].clientId: \"shared\" is already a client of tenant acme; a client id names one tenant\n"
+            + "  - tenants.globex.oauthClients[1].clientId: \"acme-aep\" is already a client of tenant acme; a client id names one tenant"
         },
         { """{"version": 1, "tenants": {}, "signingKey": "pem"}""", "signingKey: is a JSON string; expected an object with privateKeyPem" },
         { """{"version": 1, "tenants": {}, "signingKey": {}}""", "signingKey.privateKeyPem: is required: a PEM RSA private key (PKCS#8 \"PRIVATE KEY\" or PKCS#1 \"RSA PRIVATE KEY\")" },

@@ -109,14 +109,7 @@ public sealed class SsmParameterTests : IAsyncLifetime
         var key = Documents.NewApiKey();
         var signingKey = Documents.NewSigningKeyPem();
         _ssm.Parameters[Name] = new SsmStub.Parameter(Documents.Build(new Dictionary<string, Documents.TenantEntry> { ["acme"] = new([key], []) }, signingKey));
-        await using var app = new RunningApp();
-        // What Lambda gives the function (region, the role's credentials), and the SDK's standard endpoint override.
-        app.Environment["Auth__Provisioned__SsmParameter"] = Name;
-        app.Environment["AWS_REGION"] = "eu-west-1";
-        app.Environment["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE";
-        app.Environment["AWS_SECRET_ACCESS_KEY"] = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-        app.Environment["AWS_SESSION_TOKEN"] = "session-token";
-        app.Environment["AWS_ENDPOINT_URL_SSM"] = _ssm.Endpoint.AbsoluteUri;
+        await using var app = DeployedApp();
 
         await app.StartAsync();
 
@@ -125,5 +118,33 @@ public sealed class SsmParameterTests : IAsyncLifetime
         var jwks = await (await client.GetAsync("/.well-known/jwks.json")).ReadAsync();
         Assert.Equal(Documents.KeyId(signingKey), jwks.GetProperty("keys")[0].GetProperty("kid").GetString());
         Assert.Single(_ssm.Requests);
+    }
+
+    [Fact]
+    public async Task A_deployed_app_whose_parameter_is_missing_stops_with_the_message_alone()
+    {
+        await using var app = DeployedApp();
+
+        var exitCode = await app.FailToStartAsync();
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(ProvisionedCredentialsTests.Lines(app.Output));
+        Assert.StartsWith($"Auth:Provisioned:SsmParameter: the parameter {Name} does not exist (in the region eu-west-1", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", app.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("wJalrXUtnFEMI", app.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The app as Lambda runs it: the region and the role's credentials in the environment, and the SDK's
+    /// standard endpoint override pointing at the stub.</summary>
+    private RunningApp DeployedApp()
+    {
+        var app = new RunningApp();
+        app.Environment["Auth__Provisioned__SsmParameter"] = Name;
+        app.Environment["AWS_REGION"] = "eu-west-1";
+        app.Environment["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE";
+        app.Environment["AWS_SECRET_ACCESS_KEY"] = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        app.Environment["AWS_SESSION_TOKEN"] = "session-token";
+        app.Environment["AWS_ENDPOINT_URL_SSM"] = _ssm.Endpoint.AbsoluteUri;
+        return app;
     }
 }
