@@ -49,6 +49,19 @@ public class S3LandingZoneTests
         Assert.Equal(names.IamUser("acme"), Single(mocks, UserPolicyType).Inputs["user"]);
     }
 
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("true", true)]
+    public async Task Only_a_throw_away_stack_may_destroy_the_bucket_with_its_files(string? forceDestroy, bool expected)
+    {
+        var spec = forceDestroy is null ? Specs.S3() : Specs.S3(extra: ("forceDestroy", forceDestroy));
+        var mocks = ComponentRunner.NewMocks();
+
+        await Run(mocks, spec);
+
+        Assert.Equal(expected, Single(mocks, BucketType).Inputs["forceDestroy"]);
+    }
+
     [Fact]
     public async Task Three_tenants_get_three_users_policies_and_keys_and_share_one_bucket()
     {

@@ -48,6 +48,19 @@ public class GcsLandingZoneTests
         Assert.Equal(GcpBehaviour.HmacSecret("landing-acme-hmac"), await OutputUtilities.GetValueAsync(acme.HmacSecret));
     }
 
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("true", true)]
+    public async Task Only_a_throw_away_stack_may_destroy_the_bucket_with_its_files(string? forceDestroy, bool expected)
+    {
+        var spec = forceDestroy is null ? Specs.Gcs() : Specs.Gcs(extra: ("forceDestroy", forceDestroy));
+        var mocks = new RecordingMocks(GcpBehaviour.Instance);
+
+        await ComponentRunner.RunAsync(mocks, GcsLandingZoneArgs.FromSpec(spec));
+
+        Assert.Equal(expected, Single(mocks, BucketType).Inputs["forceDestroy"]);
+    }
+
     [Fact]
     public async Task Three_tenants_get_three_service_accounts_bindings_and_hmac_keys_and_share_one_bucket_and_role()
     {
