@@ -27,6 +27,8 @@ public sealed class AppCredentials : ComponentResource
         : base(TypeToken, name, options)
     {
         ArgumentNullException.ThrowIfNull(args);
+        if (args.ExternalClientIds.Keys.FirstOrDefault(id => !args.Tenants.Any(t => t.Id == id)) is { } stranger)
+            throw new ArgumentException($"an external client id is given for {stranger}, which is not a tenant", nameof(args));
         var child = new CustomResourceOptions { Parent = this };
 
         var signingKey = new PrivateKey($"{name}-signing-key", new PrivateKeyArgs { Algorithm = "RSA", RsaBits = SigningKeyBits }, child);
@@ -36,7 +38,8 @@ public sealed class AppCredentials : ComponentResource
         var tenants = args.Tenants.ToImmutableSortedDictionary(t => t.Id, t => Tenant(name, args.Kind, t, child), StringComparer.Ordinal);
         Tenants = tenants;
 
-        Document = Output.Tuple(Output.All(tenants.Values.Select(Provisioned)), signingKey.PrivateKeyPemPkcs8)
+        Document = Output.Tuple(Output.All(tenants.Values.Select(t => Provisioned(t, args.ExternalClientIds.GetValueOrDefault(t.TenantId)))),
+                signingKey.PrivateKeyPemPkcs8)
             .Apply(values => Output.CreateSecret(ProvisionedDocument.Serialize(values.Item1, values.Item2)));
         CredentialsJson = Output.All(tenants.Values.Select(t => HandOut(t, args.PublicBaseUrl)))
             .Apply(entries => Output.CreateSecret(JsonSerializer.Serialize(
@@ -99,11 +102,12 @@ public sealed class AppCredentials : ComponentResource
         };
     }
 
-    private static Output<ProvisionedTenant> Provisioned(TenantCredentials tenant) =>
+    private static Output<ProvisionedTenant> Provisioned(TenantCredentials tenant, Input<string>? externalClientId) =>
         Output.Tuple(
                 Output.All(new[] { tenant.ApiKey, tenant.SecondaryApiKey }.OfType<Output<string>>()),
-                Output.All(new[] { tenant.ClientSecret, tenant.SecondaryClientSecret }.OfType<Output<string>>()))
-            .Apply(values => new ProvisionedTenant(tenant.TenantId, values.Item1, tenant.ClientId, values.Item2));
+                Output.All(new[] { tenant.ClientSecret, tenant.SecondaryClientSecret }.OfType<Output<string>>()),
+                externalClientId?.ToOutput().Apply(id => (string?)id) ?? Output.Create((string?)null))
+            .Apply(values => new ProvisionedTenant(tenant.TenantId, values.Item1, tenant.ClientId, values.Item2, values.Item3));
 
     private static Output<KeyValuePair<string, ImmutableSortedDictionary<string, string>>> HandOut(TenantCredentials tenant, Input<string>? publicBaseUrl)
     {

@@ -29,6 +29,13 @@ public sealed record AppCredentialsArgs
     /// OAuth client's token URL. Nothing the component creates depends on it.</summary>
     public Input<string>? PublicBaseUrl { get; init; }
 
+    /// <summary>Per tenant id, the client id that tenant's tokens from the external issuer carry (its Amazon Cognito app
+    /// client): written into <see cref="AppCredentials.Document"/> as a client without a secret, so the app maps that
+    /// issuer's tokens to the tenant (<see cref="AppEnvironment.CognitoIssuer"/>). Empty when no issuer names its tenants
+    /// by client id.</summary>
+    public ImmutableSortedDictionary<string, Input<string>> ExternalClientIds { get; init; } =
+        ImmutableSortedDictionary<string, Input<string>>.Empty.WithComparers(StringComparer.Ordinal);
+
     public static AppCredentialsArgs FromSpec(DestinationSpec spec, Input<string>? publicBaseUrl = null)
     {
         ArgumentNullException.ThrowIfNull(spec);

@@ -73,6 +73,17 @@ public static class AppEnvironment
         return variables.ToImmutable();
     }
 
+    /// <summary>An Amazon Cognito user pool as the issuer of the tokens the app accepts (<c>Auth:External:Kind</c>
+    /// cognito): they are checked against the pool's JWKS (<c>&lt;issuer&gt;/.well-known/jwks.json</c>), carry no
+    /// audience or tenant claim, and name their tenant by their <c>client_id</c>, which the document lists for each tenant
+    /// (<see cref="AppCredentialsArgs.ExternalClientIds"/>).</summary>
+    /// <param name="issuer">The pool's issuer, <c>https://cognito-idp.&lt;region&gt;.amazonaws.com/&lt;pool id&gt;</c>.</param>
+    public static ImmutableSortedDictionary<string, Input<string>> CognitoIssuer(Input<string> issuer) =>
+        ImmutableSortedDictionary<string, Input<string>>.Empty.WithComparers(StringComparer.Ordinal)
+            .Add("Auth__External__Issuer", issuer)
+            .Add("Auth__External__JwksUrl", issuer.Apply(url => url.TrimEnd('/') + "/.well-known/jwks.json"))
+            .Add("Auth__External__Kind", "cognito");
+
     /// <summary><c>Ingestion:Sink</c> s3: the bucket (its region is the Lambda's <c>AWS_REGION</c>; credentials the function's role).</summary>
     public static ImmutableSortedDictionary<string, Input<string>> S3Sink(Input<string> bucket) =>
         Sink("S3").Add("Ingestion__S3__Bucket", bucket);

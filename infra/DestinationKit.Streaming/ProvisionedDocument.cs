@@ -5,8 +5,10 @@ using System.Text.Json;
 
 namespace DestinationKit.Streaming;
 
-/// <summary>One tenant's entry of the provisioned-credentials document, the handed-out credential first.</summary>
-internal sealed record ProvisionedTenant(string Id, IReadOnlyList<string> ApiKeys, string? ClientId, IReadOnlyList<string> ClientSecrets);
+/// <summary>One tenant's entry of the provisioned-credentials document, the handed-out credential first, and the
+/// tenant's client of the external issuer (listed without a secret).</summary>
+internal sealed record ProvisionedTenant(string Id, IReadOnlyList<string> ApiKeys, string? ClientId, IReadOnlyList<string> ClientSecrets,
+    string? ExternalClientId = null);
 
 /// <summary>The document the app reads from <c>Auth__Provisioned__Json</c> or an SSM parameter (version 1;
 /// docs/app.md, "Provisioned credentials"). Tenants in ordinal order, both lists always present.</summary>
@@ -35,6 +37,12 @@ internal static class ProvisionedDocument
                     json.WriteStartObject();
                     json.WriteString("clientId", tenant.ClientId);
                     json.WriteString("clientSecret", secret);
+                    json.WriteEndObject();
+                }
+                if (tenant.ExternalClientId is { } external)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("clientId", external);
                     json.WriteEndObject();
                 }
                 json.WriteEndArray();

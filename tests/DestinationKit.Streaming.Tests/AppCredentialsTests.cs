@@ -186,6 +186,45 @@ public class AppCredentialsTests
     }
 
     [Fact]
+    public async Task The_external_issuer_s_client_ids_are_listed_without_a_secret_under_their_tenants()
+    {
+        var mocks = Mocks();
+        var spec = Specs.Streaming("aws", Specs.ThreeTenants, Specs.OAuth2, ("oauth2", """{"issuer": "cognito"}"""));
+        var args = AppCredentialsArgs.FromSpec(spec, Output.Create(GatewayUrl)) with
+        {
+            ExternalClientIds = System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal,
+                new Dictionary<string, Input<string>> { ["acme"] = "1example23456789abcdefghij", ["globex"] = Output.Create("2example23456789abcdefghij") }),
+        };
+
+        var (credentials, _) = await RunAsync(mocks, args);
+
+        var tenants = JsonDocument.Parse(await OutputUtilities.GetValueAsync(credentials.Document)).RootElement.GetProperty("tenants");
+        Assert.Equal(
+            """{"acme":{"apiKeys":[],"oauthClients":[{"clientId":"1example23456789abcdefghij"}]},"globex":{"apiKeys":[],"oauthClients":[{"clientId":"2example23456789abcdefghij"}]},"initech":{"apiKeys":[],"oauthClients":[]}}""",
+            tenants.GetRawText());
+        Assert.True(await Output.IsSecretAsync(credentials.Document));
+        // The issuer hands out its own credentials: nothing is generated, nothing is handed out here.
+        Assert.Equal(new Dictionary<string, int> { [AppCredentials.TypeToken] = 1, [KeyType] = 1 }, Counts(mocks));
+        Assert.Equal("""{"acme":{},"globex":{},"initech":{}}""", await OutputUtilities.GetValueAsync(credentials.CredentialsJson));
+    }
+
+    [Fact]
+    public async Task An_external_client_id_for_a_tenant_the_spec_does_not_have_is_refused()
+    {
+        var spec = Specs.Streaming("aws", extra: [Specs.OAuth2, ("oauth2", """{"issuer": "cognito"}""")]);
+        var args = AppCredentialsArgs.FromSpec(spec) with
+        {
+            ExternalClientIds = System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal,
+                new Dictionary<string, Input<string>> { ["acme"] = "1example", ["globex"] = "2example" }),
+        };
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => RunAsync(Mocks(), args));
+
+        // Pulumi reports the program's exception as a RunException quoting it.
+        Assert.Contains("System.ArgumentException: an external client id is given for globex, which is not a tenant", (error.InnerException ?? error).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Every_secret_is_a_pulumi_secret_and_the_key_id_and_public_key_are_not()
     {
         var apiKeys = Specs.Streaming(extra: ("credentialRotation", """{"acme": {"current": 2, "previous": 1}}"""));

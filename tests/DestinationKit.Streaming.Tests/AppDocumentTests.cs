@@ -1,7 +1,15 @@
 using System.Collections.Immutable;
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Pulumi;
 using Pulumi.Testing;
 using Pulumi.Utilities;
@@ -78,6 +86,36 @@ public class AppDocumentTests
         Assert.Equal("https://gw.example.test/prod/.well-known/jwks.json", discovery.GetProperty("jwks_uri").GetString());
     }
 
+    [Fact]
+    public async Task With_cognito_the_app_takes_each_tenant_s_access_tokens_by_the_client_ids_in_the_document()
+    {
+        var spec = Specs.Streaming("aws", """["acme", "globex"]""", Specs.OAuth2, ("oauth2", """{"issuer": "cognito"}"""));
+        string[] clients = ["1example23456789abcdefghij", "2example23456789abcdefghij"];
+        var credentials = await DeployAsync(AppCredentialsArgs.FromSpec(spec) with
+        {
+            ExternalClientIds = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal,
+                new Dictionary<string, Input<string>> { ["acme"] = clients[0], ["globex"] = clients[1] }),
+        });
+        using var poolKey = RSA.Create(2048);
+        // The pool's JWKS where Cognito publishes it: under the issuer, which AppEnvironment derives the URL from.
+        await using var pool = await UserPool.StartAsync(poolKey, "kid-1");
+        var environment = AppEnvironment.Common(spec, null).AddRange(AppEnvironment.CognitoIssuer(pool.Issuer));
+
+        await using var app = await StartAsync(await OutputUtilities.GetValueAsync(credentials.Document), environment);
+
+        using var acme = app.Client(pool.AccessToken(clients[0]));
+        using var globex = app.Client(pool.AccessToken(clients[1]));
+        Assert.Equal(HttpStatusCode.OK, (await acme.PostAsync("/v1/profiles", Profile("acme@example.com"))).StatusCode);
+        await app.CaughtUpAsync();
+        Assert.Equal(HttpStatusCode.OK, (await acme.GetAsync("/v1/profiles/email/acme@example.com")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await globex.GetAsync("/v1/profiles/email/acme@example.com")).StatusCode);
+        using var unknown = app.Client(pool.AccessToken("3example23456789abcdefghij"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await unknown.GetAsync("/v1/audiences")).StatusCode);
+        // Cognito issues the tokens: the app has no token endpoint.
+        using var anonymous = app.Client();
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.PostAsync("/oauth2/token", new FormUrlEncodedContent([new("grant_type", "client_credentials")]))).StatusCode);
+    }
+
     private static async Task<AppCredentials> DeployAsync(AppCredentialsArgs args)
     {
         AppCredentials? credentials = null;
@@ -110,6 +148,56 @@ public class AppDocumentTests
     private static StringContent Profile(string email) => new(
         $$$$"""{"schemaVersion":1,"profiles":[{"identities":{"email":["{{{{email}}}}"]},"audiences":{"ups":{"aud1":{"status":"realized"}}},"attributes":{}}]}""",
         Encoding.UTF8, "application/json");
+
+    /// <summary>A Cognito user pool as the app sees one: its JWKS at <c>&lt;issuer&gt;/.well-known/jwks.json</c> on
+    /// 127.0.0.1, and access tokens as its token endpoint issues them to an app client (RS256, <c>token_use: access</c>,
+    /// <c>client_id</c>, no <c>aud</c>).</summary>
+    private sealed class UserPool : IAsyncDisposable
+    {
+        private const string PoolId = "eu-west-1_Ab12Cd34E";
+        private readonly WebApplication _server;
+        private readonly RSA _key;
+        private readonly string _kid;
+
+        private UserPool(WebApplication server, RSA key, string kid, string issuer) => (_server, _key, _kid, Issuer) = (server, key, kid, issuer);
+
+        public string Issuer { get; }
+
+        public static async Task<UserPool> StartAsync(RSA key, string kid)
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+            var server = builder.Build();
+            var p = key.ExportParameters(false);
+            var jwks = JsonSerializer.Serialize(new { keys = new[] { new { alg = "RS256", e = Base64Url(p.Exponent!), kid, kty = "RSA", n = Base64Url(p.Modulus!), use = "sig" } } });
+            server.MapGet($"/{PoolId}/.well-known/jwks.json", () => Results.Text(jwks, "application/json"));
+            await server.StartAsync();
+            var address = server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new UserPool(server, key, kid, $"{address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/')}/{PoolId}");
+        }
+
+        public string AccessToken(string clientId)
+        {
+            var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            var header = JsonSerializer.SerializeToUtf8Bytes(new { kid = _kid, alg = "RS256" });
+            var payload = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+            {
+                ["sub"] = clientId, ["token_use"] = "access", ["scope"] = "destinationkit/ingest", ["auth_time"] = now, ["iss"] = Issuer,
+                ["exp"] = now + 3600, ["iat"] = now, ["version"] = 2, ["jti"] = Guid.NewGuid().ToString(), ["client_id"] = clientId,
+            });
+            var signed = $"{Base64Url(header)}.{Base64Url(payload)}";
+            return $"{signed}.{Base64Url(_key.SignData(Encoding.ASCII.GetBytes(signed), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))}";
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _server.StopAsync();
+            await _server.DisposeAsync();
+        }
+
+        private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
 
     private static JsonElement Header(string jwt) => Part(jwt, 0);
 

@@ -62,6 +62,19 @@ public class AppEnvironmentTests
     }
 
     [Fact]
+    public async Task A_cognito_user_pool_is_the_external_issuer_with_its_jwks_and_tenants_named_by_client_id()
+    {
+        var variables = await Values(AppEnvironment.CognitoIssuer(Output.Create("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Ab12Cd34E")));
+
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["Auth__External__Issuer"] = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Ab12Cd34E",
+            ["Auth__External__JwksUrl"] = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Ab12Cd34E/.well-known/jwks.json",
+            ["Auth__External__Kind"] = "cognito",
+        }, variables);
+    }
+
+    [Fact]
     public async Task Each_sink_names_its_section_of_the_app_s_settings()
     {
         Assert.Equal(new Dictionary<string, string> { ["Ingestion__S3__Bucket"] = "aep-requests-abc", ["Ingestion__S3__RefreshSeconds"] = "60" },
