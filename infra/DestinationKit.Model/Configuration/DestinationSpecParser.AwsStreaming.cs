@@ -22,11 +22,15 @@ public static partial class DestinationSpecParser
     /// <summary>Cognito's longest access token lifetime (one day).</summary>
     public const int CognitoMaxTokenLifetimeSeconds = 86_400;
 
+    /// <summary>Length of the client ids Cognito gives app clients (26 lowercase letters and digits).</summary>
+    public const int CognitoClientIdLength = 26;
+
     /// <summary>Bytes of the app's provisioned-credentials document (version 1, written by DestinationKit.Streaming)
     /// for these tenants, rounded up: the signing key and the JSON around it, then per tenant its id, its API keys
     /// (<c>dkp_</c> + 48 characters) or its OAuth client entries (client id <c>&lt;tenant&gt;-aep</c>, 48-character
-    /// secret), one per generation still valid. Tests check it against the real document.</summary>
-    public static int EstimatedCredentialsDocumentBytes(IEnumerable<Tenant> tenants, StreamingAuth auth)
+    /// secret), one per generation still valid, or with Cognito its app client's id (no secret). Tests check it
+    /// against the real document.</summary>
+    public static int EstimatedCredentialsDocumentBytes(IEnumerable<Tenant> tenants, StreamingAuth auth, TokenIssuer issuer = TokenIssuer.App)
     {
         ArgumentNullException.ThrowIfNull(tenants);
         const int fixedBytes = 1900; // {"version":1,"tenants":{…},"signingKey":{"privateKeyPem":"<RSA 2048 PKCS#8 PEM, newlines escaped>"}}
@@ -35,14 +39,16 @@ public static partial class DestinationSpecParser
             var generations = t.Credentials.Previous is null ? 1 : 2;
             // "<id>":{"apiKeys":[…],"oauthClients":[…]}, with the separating comma
             var entry = t.Id.Length + 36;
-            return auth == StreamingAuth.ApiKey
-                ? entry + generations * 55 // "dkp_<48>",
-                : entry + generations * (t.Id.Length + 85); // {"clientId":"<id>-aep","clientSecret":"<48>"},
+            return auth == StreamingAuth.ApiKey ? entry + generations * 55 // "dkp_<48>",
+                : issuer == TokenIssuer.Cognito ? entry + CognitoClientIdLength + 16 // {"clientId":"<26>"},
+                : issuer == TokenIssuer.App ? entry + generations * (t.Id.Length + 85) // {"clientId":"<id>-aep","clientSecret":"<48>"},
+                : entry;
         });
     }
 
-    /// <summary>What only <c>aws</c> restricts: the credentials document must fit one SSM parameter, and a Cognito user
-    /// pool sets its own limits on token lifetimes, scope names, domain names and partitions.</summary>
+    /// <summary>What only <c>aws</c> restricts: the credentials document must fit one SSM parameter (with Cognito it
+    /// carries each tenant's app client id), and a Cognito user pool sets its own limits on token lifetimes, scope names,
+    /// domain names and partitions.</summary>
     private static void CheckAwsStreaming(ConfigReader reader, DestinationTarget? target, string? region, string? prefix,
         ImmutableArray<Tenant>? tenants, StreamingSettings? streaming)
     {
@@ -53,17 +59,19 @@ public static partial class DestinationSpecParser
                 + "which AWS publishes in the commercial regions and in cn-north-1 and cn-northwest-1 only");
         }
         if (streaming is null) return;
-        var appIssues = streaming.Auth == StreamingAuth.ApiKey || streaming.OAuth2?.Issuer == TokenIssuer.App;
-        if (appIssues && tenants is { } list)
+        if (tenants is { } list)
         {
-            var bytes = EstimatedCredentialsDocumentBytes(list, streaming.Auth);
+            var issuer = streaming.OAuth2?.Issuer ?? TokenIssuer.App;
+            var bytes = EstimatedCredentialsDocumentBytes(list, streaming.Auth, issuer);
             if (bytes > AwsCredentialsParameterMaxBytes)
             {
                 reader.Error(ConfigKeys.Tenants.Name,
                     $"has {list.Length} tenants, whose credentials (about {bytes} bytes with the signing key"
                     + (list.Any(t => t.Credentials.Previous is not null) ? ", counting the previous credential of each rotation" : "")
-                    + $") do not fit the SSM parameter that carries them to the app on aws (at most {AwsCredentialsParameterMaxBytes} bytes); "
-                    + "split the tenants over two stacks, finish rotations (remove \"previous\" from destination:credentialRotation), or shorten tenant ids");
+                    + (issuer == TokenIssuer.Cognito ? " and each tenant's Cognito app client id" : "")
+                    + $") do not fit the SSM parameter that carries them to the app on aws (at most {AwsCredentialsParameterMaxBytes} bytes); split the tenants over two stacks, "
+                    + (issuer == TokenIssuer.Cognito ? "" : "finish rotations (remove \"previous\" from destination:credentialRotation), ")
+                    + "or shorten tenant ids");
             }
         }
         if (streaming.OAuth2 is not { Issuer: TokenIssuer.Cognito } oauth) return;

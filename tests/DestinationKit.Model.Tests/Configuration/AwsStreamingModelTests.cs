@@ -31,17 +31,19 @@ public partial class AwsStreamingModelTests
     }
 
     [Fact]
-    public void Tenants_whose_credentials_fit_the_parameter_are_accepted_and_other_issuers_need_no_parameter()
+    public void Tenants_whose_credentials_fit_the_parameter_are_accepted_and_other_clouds_need_no_parameter()
     {
         // 60 tenants with one 8-character id each: 1900 + 60 × 99 = 7840 bytes.
         var sixty = JsonSerializer.Serialize(Enumerable.Range(1, 60).Select(i => $"tenant{i:00}"));
         var spec = StreamingAws.With(("tenants", sixty)).Parse();
         Assert.Equal(7840, DestinationSpecParser.EstimatedCredentialsDocumentBytes(spec.Tenants, StreamingAuth.ApiKey));
 
-        // Cognito keeps the clients itself: nothing of theirs goes into the parameter, so the tenant count is the parser's.
-        var hundred = JsonSerializer.Serialize(Enumerable.Range(1, 100).Select(i => $"tenant{i:000}"));
-        Assert.Equal(100, StreamingAws.With(("tenants", hundred), ("auth", "oauth2"), ("oauth2", """{"issuer": "cognito"}""")).Parse().Tenants.Length);
+        // Cognito keeps the secrets; the parameter carries only each tenant's app client id: 1900 + 70 × (9 + 36 + 42) = 7990 bytes.
+        var seventy = JsonSerializer.Serialize(Enumerable.Range(1, 70).Select(i => $"tenant{i:000}"));
+        var cognito = StreamingAws.With(("tenants", seventy), ("auth", "oauth2"), ("oauth2", """{"issuer": "cognito"}""")).Parse();
+        Assert.Equal(7990, DestinationSpecParser.EstimatedCredentialsDocumentBytes(cognito.Tenants, StreamingAuth.OAuth2, TokenIssuer.Cognito));
         // On the other clouds the document is an environment variable or a secret, with room for every tenant.
+        var hundred = JsonSerializer.Serialize(Enumerable.Range(1, 100).Select(i => $"tenant{i:000}"));
         Assert.Equal(100, StreamingGcp.With(("tenants", hundred)).Parse().Tenants.Length);
     }
 
@@ -53,6 +55,8 @@ public partial class AwsStreamingModelTests
         // fixed + per tenant id + 36, then per key 55 or per client secret id + 85
         Assert.Equal(1900 + (4 + 36 + 55) + (6 + 36 + 2 * 55), DestinationSpecParser.EstimatedCredentialsDocumentBytes(tenants, StreamingAuth.ApiKey));
         Assert.Equal(1900 + (4 + 36 + 4 + 85) + (6 + 36 + 2 * (6 + 85)), DestinationSpecParser.EstimatedCredentialsDocumentBytes(tenants, StreamingAuth.OAuth2));
+        // With Cognito, per tenant its app client id (26 characters) without a secret: rotations are Cognito's.
+        Assert.Equal(1900 + (4 + 36 + 42) + (6 + 36 + 42), DestinationSpecParser.EstimatedCredentialsDocumentBytes(tenants, StreamingAuth.OAuth2, TokenIssuer.Cognito));
     }
 
     [Fact]

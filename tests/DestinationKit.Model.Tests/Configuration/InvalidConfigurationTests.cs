@@ -355,6 +355,9 @@ public class InvalidConfigurationTests
         // ---- aws streaming: the credentials parameter and Cognito ----
         Add("aws credentials do not fit one SSM parameter", StreamingAws.With(("tenants", JsonList(Enumerable.Range(1, 70).Select(i => $"tenant{i:00}")))),
             ("tenants", "has 70 tenants, whose credentials (about 8830 bytes with the signing key) do not fit the SSM parameter that carries them to the app on aws (at most 8192 bytes); split the tenants over two stacks, finish rotations (remove \"previous\" from destination:credentialRotation), or shorten tenant ids"));
+        Add("aws cognito client ids do not fit one SSM parameter", StreamingAws.With(("auth", "oauth2"), ("oauth2", """{"issuer": "cognito"}"""),
+                ("tenants", JsonList(Enumerable.Range(1, 90).Select(i => $"tenant{i:00}")))),
+            ("tenants", "has 90 tenants, whose credentials (about 9640 bytes with the signing key and each tenant's Cognito app client id) do not fit the SSM parameter that carries them to the app on aws (at most 8192 bytes); split the tenants over two stacks, or shorten tenant ids"));
         Add("aws rotations make the credentials too big", StreamingAws.With(
             ("tenants", JsonList(Enumerable.Range(1, 45).Select(i => $"tenant{i:00}"))),
             ("credentialRotation", JsonSerializer.Serialize(Enumerable.Range(1, 45).ToDictionary(i => $"tenant{i:00}", _ => new { current = 2, previous = 1 })))),
