@@ -97,8 +97,14 @@ public sealed class StreamingEndpoint : ComponentResource
         // The public base URL the app publishes in its discovery document and issues its tokens with.
         var publicBaseUrl = api.ApiEndpoint;
 
-        Credentials = new AppCredentials($"{name}-credentials", AppCredentialsArgs.FromSpec(args.Spec, publicBaseUrl),
-            new ComponentResourceOptions { Parent = this });
+        var cognito = args.Cognito is { } cognitoArgs
+            ? new CognitoIssuer($"{name}-cognito", cognitoArgs, region, args.Tags, new ComponentResourceOptions { Parent = this })
+            : null;
+        var credentialsArgs = AppCredentialsArgs.FromSpec(args.Spec, publicBaseUrl);
+        // With Cognito the app maps each tenant's app client id (the client_id of its tokens) to the tenant.
+        if (cognito is not null)
+            credentialsArgs = credentialsArgs with { ExternalClientIds = cognito.Clients.ToImmutableSortedDictionary(c => c.Key, c => (Input<string>)c.Value.Id, StringComparer.Ordinal) };
+        Credentials = new AppCredentials($"{name}-credentials", credentialsArgs, new ComponentResourceOptions { Parent = this });
         var parameterArgs = new ParameterArgs
         {
             Name = args.CredentialsParameterName,
@@ -155,10 +161,6 @@ public sealed class StreamingEndpoint : ComponentResource
             // After the bucket's settings (encryption, versioning), so the package is stored as everything else.
         }, new CustomResourceOptions { Parent = this, DependsOn = { sink } });
 
-        var cognito = args.Cognito is { } cognitoArgs
-            ? new CognitoIssuer($"{name}-cognito", cognitoArgs, region, args.Tags, new ComponentResourceOptions { Parent = this })
-            : null;
-
         var function = new Function($"{name}-function", new FunctionArgs
         {
             Name = args.FunctionName,
@@ -175,7 +177,7 @@ public sealed class StreamingEndpoint : ComponentResource
             MemorySize = MemoryMb,
             Timeout = TimeoutSeconds,
             EphemeralStorage = new FunctionEphemeralStorageArgs { Size = EphemeralStorageMb },
-            Environment = new FunctionEnvironmentArgs { Variables = AppVariables(args, publicBaseUrl, sink.BucketName, parameter) },
+            Environment = new FunctionEnvironmentArgs { Variables = AppVariables(args, publicBaseUrl, sink.BucketName, parameter, cognito) },
             LoggingConfig = new FunctionLoggingConfigArgs { LogFormat = "Text", LogGroup = functionLogs.Name },
             Tags = Tags(args),
         }, new CustomResourceOptions { Parent = this, DependsOn = { access } });
@@ -290,7 +292,7 @@ public sealed class StreamingEndpoint : ComponentResource
 
     public Output<string> FunctionName { get; }
 
-    /// <summary>The generated credentials and signing key (empty entries when Cognito issues the tokens).</summary>
+    /// <summary>The generated credentials and signing key (with Cognito: no secret, each tenant's app client id).</summary>
     public AppCredentials Credentials { get; }
 
     public const string TokenRouteKey = "POST /oauth2/token";
@@ -315,13 +317,18 @@ public sealed class StreamingEndpoint : ComponentResource
             .Apply(values => AwsStreamingPolicies.FunctionAccess(partition, bucket, values.Item1, values.Item2,
                 values.Item3.Length == 0 ? null : values.Item3).ToJson());
 
-    /// <summary>The app's settings (<see cref="AppEnvironment"/>), its sink and credentials source, and the Lambda Web
-    /// Adapter's: the app's port, and readiness as soon as Kestrel answers (/health/live: the sink's import of what
-    /// other instances wrote goes on in the background and must not hold up the data path).</summary>
-    private static InputMap<string> AppVariables(StreamingEndpointArgs args, Output<string> publicBaseUrl, Output<string> bucket, Parameter credentials)
+    /// <summary>The app's settings (<see cref="AppEnvironment"/>), its sink and credentials source, the user pool it
+    /// takes tokens of (with Cognito), and the Lambda Web Adapter's: the app's port, and readiness as soon as Kestrel
+    /// answers (/health/live: the sink's import of what other instances wrote goes on in the background and must not hold
+    /// up the data path).</summary>
+    private static InputMap<string> AppVariables(StreamingEndpointArgs args, Output<string> publicBaseUrl, Output<string> bucket, Parameter credentials,
+        CognitoIssuer? cognito)
     {
         var variables = new InputMap<string>();
         foreach (var (key, value) in AppEnvironment.Common(args.Spec, publicBaseUrl)) variables.Add(key, value);
+        // The gateway checks Cognito's tokens, and the app again: the pool's keys, and the tenant of the token's client.
+        if (cognito is not null)
+            foreach (var (key, value) in AppEnvironment.CognitoIssuer(cognito.Issuer)) variables.Add(key, value);
         foreach (var (key, value) in AppEnvironment.S3Sink(bucket)) variables.Add(key, value);
         variables.Add("Ingestion__S3__RequestTimeoutSeconds", SinkRequestTimeoutSeconds.ToString(CultureInfo.InvariantCulture));
         variables.Add(AppEnvironment.ProvisionedSsmParameter, credentials.Name);

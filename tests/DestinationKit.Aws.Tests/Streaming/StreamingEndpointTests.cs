@@ -5,6 +5,7 @@ using DestinationKit.Aws.Streaming;
 using DestinationKit.Model.Configuration;
 using DestinationKit.Model.Naming;
 using DestinationKit.Model.Permissions;
+using DestinationKit.Model.Spec;
 using DestinationKit.Streaming;
 using Pulumi;
 using Pulumi.Testing;
@@ -141,8 +142,42 @@ public sealed class StreamingEndpointTests(StreamingFixture fixture) : IClassFix
             Assert.Equal(AwsBehaviour.CognitoClientSecret(resource), tenant.Value.GetProperty("clientSecret").GetString());
             Assert.Equal(tokenUrl, tenant.Value.GetProperty("tokenUrl").GetString());
         }
-        // Cognito keeps the clients: the app is provisioned with no tenant secret, only its signing key.
+        // Cognito keeps the clients' secrets: the stack generates none.
         Assert.Empty(mocks.OfType(PasswordType));
+    }
+
+    [Fact]
+    public async Task With_cognito_the_app_checks_the_pools_tokens_and_its_document_maps_each_app_client_to_its_tenant()
+    {
+        var mocks = StreamingFixture.NewMocks();
+        var spec = StreamingFixture.Spec(StreamingFixture.ThreeTenants, StreamingFixture.CognitoTokens);
+
+        await fixture.RunAsync(mocks, spec);
+
+        var issuer = $"https://cognito-idp.{Specs.Region}.amazonaws.com/{AwsBehaviour.CognitoUserPoolId("ingest-cognito-pool", Specs.Region)}";
+        var variables = Map(Map(Single(mocks, FunctionType).Inputs["environment"])["variables"]);
+        Assert.Equal(issuer, variables["Auth__External__Issuer"]);
+        Assert.Equal($"{issuer}/.well-known/jwks.json", variables["Auth__External__JwksUrl"]);
+        Assert.Equal("cognito", variables["Auth__External__Kind"]);
+        Assert.Equal("false", variables["Auth__EnableTokenEndpoint"]);
+        Assert.False(variables.ContainsKey("Auth__External__Audience"));
+        // The same issuer as the gateway's authorizer: a token passes both or neither.
+        Assert.Equal(issuer, Map(Single(mocks, AuthorizerType).Inputs["jwtConfiguration"])["issuer"]);
+
+        var document = (string)Single(mocks, ParameterType).Inputs["value"];
+        using var parsed = JsonDocument.Parse(document);
+        foreach (var tenant in new[] { "acme", "globex", "initech" })
+        {
+            var entry = parsed.RootElement.GetProperty("tenants").GetProperty(tenant);
+            Assert.Empty(entry.GetProperty("apiKeys").EnumerateArray());
+            var client = Assert.Single(entry.GetProperty("oauthClients").EnumerateArray());
+            Assert.Equal($$"""{"clientId":"{{AwsBehaviour.CognitoClientId($"ingest-cognito-{tenant}-client")}}"}""", client.GetRawText());
+            // The client's secret is Cognito's: it is in neither the document nor the function's environment.
+            var secret = AwsBehaviour.CognitoClientSecret($"ingest-cognito-{tenant}-client");
+            Assert.DoesNotContain(secret, document, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, JsonSerializer.Serialize(variables), StringComparison.Ordinal);
+        }
+        Assert.InRange(document.Length, 1, DestinationSpecParser.EstimatedCredentialsDocumentBytes(spec.Tenants, spec.Streaming!.Auth, TokenIssuer.Cognito));
     }
 
     public static TheoryData<string, string[]> AuthorizedModes => new()
