@@ -175,6 +175,19 @@ public sealed class CognitoTokenTests(CognitoTokenTests.Pool pool) : IClassFixtu
         Assert.DoesNotContain("   at ", app.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Without_a_listed_client_the_app_warns_at_startup_that_it_refuses_every_token_of_the_pool()
+    {
+        await using var app = pool.NewApp(Documents.Build(new Dictionary<string, Documents.TenantEntry> { ["acme"] = new([Documents.NewApiKey()], []) }, null));
+
+        await app.StartAsync();
+
+        Assert.Contains($"Auth:External:Kind is cognito, but the provisioned credentials list no client without a secret: every token of {Issuer} is refused",
+            app.Output, StringComparison.Ordinal);
+        using var client = app.Client(Token(AcmeClient));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/v1/audiences")).StatusCode);
+    }
+
     /// <summary>Another key under the pool key's kid: the app must check the signature, not trust the kid.</summary>
     private static RsaSecurityKey WithKid(RsaSecurityKey key, string kid) => new(key.Rsa) { KeyId = kid };
 
