@@ -83,6 +83,10 @@ public static partial class DestinationSpecParser
         var issuer = fields.Choice("issuer", Issuers) ?? TokenIssuer.App;
         if (issuer == TokenIssuer.Cognito && target is not null && target != DestinationTarget.Aws)
             fields.Error("issuer", $"got \"cognito\", which exists only on target aws; use app or external");
+        // Target aws puts a JWT authorizer of its own issuers (the app, Cognito) in front of the function; an external
+        // issuer's tokens would reach the app unchecked by the gateway, which the component does not offer yet.
+        if (issuer == TokenIssuer.External && target == DestinationTarget.Aws)
+            fields.Error("issuer", "got \"external\", which target aws does not offer yet; use app (the app's own token endpoint) or cognito (docs/aws.md)");
         var lifetime = fields.Int("tokenLifetimeSeconds", 86400, 3600, 604800);
         var clientAuth = fields.Choice("clientAuthentication", ClientAuthentications) ?? ClientAuthentication.Body;
         var scopes = fields.Strings("scopes").OrEmpty();

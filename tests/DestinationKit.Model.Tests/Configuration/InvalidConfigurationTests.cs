@@ -311,6 +311,11 @@ public class InvalidConfigurationTests
             ("credentialRotation.umbrela", "names a tenant that is not in destination:tenants; did you mean \"umbrella\"?"),
             ("credentialRotation.umbrella", "got 3 (a JSON number); expected an object such as {\"current\": 2, \"previous\": 1}"),
             ("credentialRotation.acme2", "names a tenant that is not in destination:tenants; did you mean \"acme\"?"));
+        Add("external issuer on aws", StreamingAws.With(("auth", "oauth2"), ("oauth2", """
+            {"issuer": "external", "issuerUrl": "https://login.example.test/tenant/v2.0", "jwksUri": "https://login.example.test/tenant/keys",
+             "tokenUrl": "https://login.example.test/tenant/oauth2/token", "audience": "api://acme-ingestion"}
+            """)),
+            ("oauth2.issuer", "got \"external\", which target aws does not offer yet; use app (the app's own token endpoint) or cognito (docs/aws.md)"));
         Add("cognito off aws", StreamingGcp.With(("auth", "oauth2"), ("oauth2", """{"issuer": "cognito"}""")),
             ("oauth2.issuer", "got \"cognito\", which exists only on target aws; use app or external"));
         Add("issuer misspelt", StreamingAws.With(("auth", "oauth2"), ("oauth2", """{"issuer": "extrenal"}""")),

@@ -366,7 +366,7 @@ public class ValidConfigurationTests
     [Fact]
     public void The_external_tenant_claim_defaults_to_tenant()
     {
-        var spec = StreamingAws.With(("auth", "oauth2"), ("oauth2", """
+        var spec = StreamingAzure.With(("auth", "oauth2"), ("oauth2", """
             {"issuer": "external", "issuerUrl": "https://id.example.test/", "jwksUri": "https://id.example.test/jwks", "tokenUrl": "https://id.example.test/token", "audience": "aep"}
             """)).Parse();
 
