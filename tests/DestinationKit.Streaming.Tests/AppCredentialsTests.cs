@@ -174,7 +174,8 @@ public class AppCredentialsTests
         var mocks = Mocks();
         var oauth2 = issuer == "cognito" ? """{"issuer": "cognito"}"""
             : """{"issuer": "external", "issuerUrl": "https://id.example.test/", "jwksUri": "https://id.example.test/jwks", "tokenUrl": "https://id.example.test/token", "audience": "aep"}""";
-        var spec = Specs.Streaming("aws", """["acme", "globex"]""", Specs.OAuth2, ("oauth2", oauth2));
+        // Cognito exists only on aws, an external issuer only on azure and gcp.
+        var spec = Specs.Streaming(issuer == "cognito" ? "aws" : "azure", """["acme", "globex"]""", Specs.OAuth2, ("oauth2", oauth2));
 
         var (credentials, _) = await RunAsync(mocks, AppCredentialsArgs.FromSpec(spec, Output.Create(GatewayUrl)));
 
