@@ -48,6 +48,8 @@ public static class IngestionApp
         });
         services.AddProvisionedCredentials(builder.Configuration); // Auth:Provisioned: the deployment's keys, clients and signing key
         services.AddSingleton<TokenService>();
+        services.AddSingleton<BodyBudget>();
+        services.AddSingleton<FailedAuthLimiter>();
         services.AddHttpClient("jwks", c => c.Timeout = TimeSpan.FromSeconds(10));
 
         services.AddAuthentication(BearerAuthenticationHandler.SchemeName)

@@ -26,6 +26,16 @@ public sealed class IngestionOptions
     /// <summary>Most profiles in one request (the contract allows 10,000).</summary>
     public int MaxProfilesPerRequest { get; set; } = 10_000;
 
+    /// <summary>
+    /// Most rows of queryable state one request may derive: each identity of a profile gets all of the profile's
+    /// memberships and attributes, so a profile writes ids × (memberships + attributes) rows. Bounds the state builder's
+    /// work per request, which a small body could otherwise multiply (1,000 ids × 1,000 attributes in 20 KB).
+    /// </summary>
+    public long MaxStateRowsPerRequest { get; set; } = 5_000_000;
+
+    /// <summary>Bytes of <c>POST /v1/profiles</c> bodies held in memory at once (a body of unknown length counts as <see cref="MaxRequestBodyBytes"/>); beyond it 429 with Retry-After.</summary>
+    public long MaxBufferedBodyBytes { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>Requests of <c>POST /v1/profiles</c> processed at once; more answer 429 with Retry-After.</summary>
     public int MaxConcurrentRequests { get; set; } = 256;
 
@@ -91,6 +101,15 @@ public sealed class AuthOptions
     /// from. Behind Google API Gateway it is <c>X-Forwarded-Authorization</c>: the gateway replaces <c>Authorization</c>
     /// with its own identity token for Cloud Run and moves the caller's header there.</summary>
     public string CredentialHeader { get; set; } = "Authorization";
+
+    /// <summary>
+    /// Failed attempts at a secret (API key, client secret, admin key) one client address may make within
+    /// <see cref="FailedAuthWindowSeconds"/>; past it, secrets from there that have not worked before answer 429 with
+    /// Retry-After, unchecked, until the window ends (<see cref="Auth.FailedAuthLimiter"/>). 0 turns the limit off.
+    /// </summary>
+    public int FailedAuthLimit { get; set; } = 20;
+
+    public int FailedAuthWindowSeconds { get; set; } = 60;
 
     public ExternalIssuerOptions External { get; set; } = new();
 }

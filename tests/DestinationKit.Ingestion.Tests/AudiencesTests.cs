@@ -105,6 +105,9 @@ public sealed class AudiencesTests(TestApp app) : IClassFixture<TestApp>
     [InlineData("""{"aepAudienceId":"a","name":7}""", "$.name", "type")]
     [InlineData("""[1]""", "$", "type")]
     [InlineData("""{"aepAudienceId":""", "$", "json")]
+    [InlineData("""{"aepAudienceId":"\ud800"}""", "$.aepAudienceId", "escape")]
+    [InlineData("""{"aepAudienceId":"a","source":{"k":["x","\udc00"]}}""", "$.source.k[1]", "escape")]
+    [InlineData("""{"aepAudienceId":"a","source":{"\ud800":1}}""", "$.source", "escape")]
     public async Task Invalid_create_bodies_answer_400(string body, string path, string rule)
     {
         var response = await app.ClientFor("aud400").PostAsync("/v1/audiences", Json.Body(body));
@@ -112,6 +115,16 @@ public sealed class AudiencesTests(TestApp app) : IClassFixture<TestApp>
         var error = (await response.ReadAsync()).GetProperty("errors")[0];
         Assert.Equal(path, error.GetProperty("path").GetString());
         Assert.Equal(rule, error.GetProperty("rule").GetString());
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_utf8_answers_400()
+    {
+        var content = new ByteArrayContent([.. """{"aepAudienceId":"a","name":"x"""u8, 0xff, .. "\"}"u8]);
+        content.Headers.ContentType = new("application/json");
+        var response = await app.ClientFor("aud-utf8").PostAsync("/v1/audiences", content);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("utf8", (await response.ReadAsync()).GetProperty("errors")[0].GetProperty("rule").GetString());
     }
 
     [Fact]

@@ -57,6 +57,48 @@ public sealed class LimitsTests
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/v1/profiles", Json.Profiles(Json.Profile("e", "fast")))).StatusCode);
     }
 
+    [Fact]
+    public async Task Bodies_held_in_memory_are_bounded_in_bytes_429_beyond()
+    {
+        var log = new BlockingLog();
+        using var app = new TestApp
+        {
+            TestServices = s =>
+            {
+                s.RemoveAll<IRequestLog>();
+                s.AddSingleton<IRequestLog>(log);
+            },
+        };
+        app.Settings["Ingestion:MaxBufferedBodyBytes"] = "1000";
+        app.Settings["Ingestion:MaxRequestBodyBytes"] = "900";
+        app.Settings["Ingestion:RetryAfterSeconds"] = "3";
+        var client = app.ClientFor("acme");
+        var body = Json.Profile("e", new string('x', 500));
+        var held = client.PostAsync("/v1/profiles", Json.Profiles(body)); // about 560 bytes, held until the log answers
+        await log.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var second = await client.PostAsync("/v1/profiles", Json.Profiles(body));
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(3), second.Headers.RetryAfter?.Delta);
+        Assert.Contains("MaxBufferedBodyBytes", (await second.ReadAsync()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        log.Release.SetResult();
+        Assert.Equal(HttpStatusCode.OK, (await held).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/v1/profiles", Json.Profiles(body))).StatusCode); // released
+    }
+
+    [Fact]
+    public void A_body_without_a_length_reserves_the_largest_allowed_and_one_over_the_limit_none()
+    {
+        var options = new IngestionOptions { MaxRequestBodyBytes = 900 };
+        var request = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        Assert.Equal(900, Profiles.ProfilesEndpoints.Reservation(request, options));
+        request.Request.ContentLength = 500;
+        Assert.Equal(500, Profiles.ProfilesEndpoints.Reservation(request, options));
+        request.Request.ContentLength = 901; // answered 413 before anything is read
+        Assert.Equal(0, Profiles.ProfilesEndpoints.Reservation(request, options));
+    }
+
     private sealed class BlockingLog : IRequestLog
     {
         private long _seq;

@@ -192,6 +192,9 @@ public sealed class ProfilesTests(TestApp app) : IClassFixture<TestApp>
         { """{"schemaVersion":1,"profiles":[{"identities":{"e":["1"]},"audiences":{"ups":{"a":{"status":"realized","qualifiedAt":"2024-03-02 10:15"}}}}]}""", "$.profiles[0].audiences.ups.a.qualifiedAt", "format" },
         { """{"schemaVersion":1,"profiles":[{"identities":{"e":["1"]},"audiences":{"ups":{"a":{"status":"realized","qualifiedAt":"2024-03-02T10:15:00"}}}}]}""", "$.profiles[0].audiences.ups.a.qualifiedAt", "format" },
         { """{"schemaVersion":1,"profiles":[{"identities":{"e":["1"]},"audiences":{"ups":{"a":{"status":"realized","x":1}}}}]}""", "$.profiles[0].audiences.ups.a.x", "additionalProperties" },
+        // In UTC these fall before year 1 or after year 9999, where no date-time exists to answer them with.
+        { """{"schemaVersion":1,"profiles":[{"identities":{"e":["1"]},"audiences":{"ups":{"a":{"status":"realized","qualifiedAt":"0001-01-01T00:00:00+23:59"}}}}]}""", "$.profiles[0].audiences.ups.a.qualifiedAt", "format" },
+        { """{"schemaVersion":1,"profiles":[{"identities":{"e":["1"]},"audiences":{"ups":{"a":{"status":"realized","qualifiedAt":"9999-12-31T23:59:59-00:01"}}}}]}""", "$.profiles[0].audiences.ups.a.qualifiedAt", "format" },
         { """{"schemaVersion":1,"profiles":[{"identities":{"e":["1"]},"audiences":{"ups":[]}}]}""", "$.profiles[0].audiences.ups", "type" },
         { """{"schemaVersion":1,"profiles":[{"identities":{"e":["1"]},"audiences":[]}]}""", "$.profiles[0].audiences", "type" },
         { """{"schemaVersion":1,"profiles":[{"identities":{"e":["1"]},"attributes":{"a":{"value":1}}}]}""", "$.profiles[0].attributes.a", "type" },
@@ -199,6 +202,24 @@ public sealed class ProfilesTests(TestApp app) : IClassFixture<TestApp>
         { """{"schemaVersion":1,"profiles":[7]}""", "$.profiles[0]", "type" },
         { """{"schemaVersion":1,"profiles":[{"identities":{"e":["1"]}}]} {}""", "$", "json" },
         { """{"schemaVersion":1,"profiles":[{"identities":{"e":["1"]}""", "$", "json" },
+        // Escapes that are not characters (lone surrogates), wherever a string is.
+        { """{"schemaVersion":1,"profiles":[{"identities":{"e":["\ud800"]}}]}""", "$.profiles[0].identities.e[0]", "escape" },
+        { """{"schemaVersion":1,"profiles":[{"identities":{"\udc00":["1"]}}]}""", "$.profiles[0].identities['\\\\udc00']", "escape" },
+        { """{"schemaVersion":1,"profiles":[{"identities":{"e":["1"]},"audiences":{"ups":{"a\ud800b":{"status":"realized"}}}}]}""", "$.profiles[0].audiences.ups['a\\\\ud800b']", "escape" },
+        { """{"schemaVersion":1,"profiles":[{"identities":{"e":["1"]},"attributes":{"n\ud800":"v"}}]}""", "$.profiles[0].attributes['n\\\\ud800']", "escape" },
+        { """{"schemaVersion":1,"profiles":[{"identities":{"e":["1"]},"attributes":{"a":"x\udfff\ud800"}}]}""", "$.profiles[0].attributes.a", "escape" },
+        { """{"schemaVersion":1,"profiles":[{"identities":{"e":["1"]},"u\ud800":1}]}""", "$.profiles[0]['u\\\\ud800']", "additionalProperties" },
+        // A member named twice in one object.
+        { """{"schemaVersion":1,"schemaVersion":1,"profiles":[{"identities":{"e":["1"]}}]}""", "$.schemaVersion", "duplicateKey" },
+        { """{"schemaVersion":1,"profiles":[{"identities":{"e":["1"]}}],"profiles":[{"identities":{"e":["2"]}}]}""", "$.profiles", "duplicateKey" },
+        { """{"schemaVersion":1,"profiles":[{"identities":{"e":["1"]},"identities":{"e":["2"]}}]}""", "$.profiles[0].identities", "duplicateKey" },
+        { """{"schemaVersion":1,"profiles":[{"identities":{"e":["1"],"e":["2"]}}]}""", "$.profiles[0].identities.e", "duplicateKey" },
+        { """{"schemaVersion":1,"profiles":[{"identities":{"e":["1"]},"audiences":{"ups":{},"ups":{}}}]}""", "$.profiles[0].audiences.ups", "duplicateKey" },
+        { """{"schemaVersion":1,"profiles":[{"identities":{"e":["1"]},"audiences":{"ups":{"x":{"status":"realized"},"x":{"status":"exited"}}}}]}""", "$.profiles[0].audiences.ups.x", "duplicateKey" },
+        { """{"schemaVersion":1,"profiles":[{"identities":{"e":["1"]},"audiences":{"ups":{"x":{"status":"realized","status":"exited"}}}}]}""", "$.profiles[0].audiences.ups.x.status", "duplicateKey" },
+        { """{"schemaVersion":1,"profiles":[{"identities":{"e":["1"]},"attributes":{"a":"1","a":"2"}}]}""", "$.profiles[0].attributes.a", "duplicateKey" },
+        { """{"schemaVersion":1,"profiles":[{"identities":{"e":["1"]},"attributes":{"ab":"1","a\u0062":"2"}}]}""", "$.profiles[0].attributes.ab", "duplicateKey" },
+        { "{\"schemaVersion\":1,\"profiles\":[{\"identities\":{\"e\":[\"1\"]},\"attributes\":{" + string.Concat(Enumerable.Range(0, 40).Select(i => $"\"n{i}\":1,")) + "\"n3\":2}}]}", "$.profiles[0].attributes.n3", "duplicateKey" },
     };
 
     [Theory]
@@ -210,6 +231,51 @@ public sealed class ProfilesTests(TestApp app) : IClassFixture<TestApp>
         var problem = await response.ReadAsync();
         var errors = problem.GetProperty("errors").EnumerateArray().Select(e => (e.GetProperty("path").GetString(), e.GetProperty("rule").GetString())).ToList();
         Assert.Contains((path, rule), errors);
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_utf8_answers_400_with_the_offset()
+    {
+        byte[] body = [.. """{"schemaVersion":1,"profiles":[{"identities":{"e":["a"""u8, 0xc3, 0x28, .. "\"]}}]}"u8];
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new("application/json");
+        var response = await app.ClientFor("utf8").PostAsync("/v1/profiles", content);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await response.ReadAsync()).GetProperty("errors")[0];
+        Assert.Equal("utf8", error.GetProperty("rule").GetString());
+        Assert.Contains("byte 53", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_request_deriving_too_many_state_rows_answers_400_maxStateRows()
+    {
+        // One profile, 3,000 ids x 2,000 attributes: 6,000,000 rows of state from a 60 KB body; the default allows 5,000,000.
+        var ids = string.Join(",", Enumerable.Range(0, 3000).Select(i => $"\"{i}\""));
+        var attributes = string.Join(",", Enumerable.Range(0, 2000).Select(i => $"\"a{i}\":1"));
+        var response = await app.ClientFor("rows").PostAsync("/v1/profiles", Json.Body(
+            "{\"schemaVersion\":1,\"profiles\":[{\"identities\":{\"e\":[" + ids + "]},\"attributes\":{" + attributes + "}}]}"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = (await response.ReadAsync()).GetProperty("errors")[0];
+        Assert.Equal(("$.profiles", "maxStateRows"), (error.GetProperty("path").GetString(), error.GetProperty("rule").GetString()));
+        Assert.Contains("6000000 rows", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_request_of_many_rows_is_applied_in_parts_and_the_later_update_still_wins()
+    {
+        // 600 ids x 500 attributes = 300,000 rows, written in several parts by the state builder; a second profile of the
+        // same request, received at the same time, updates one attribute of one id: being later in the log, it wins.
+        var client = app.ClientFor("parts");
+        var ids = string.Join(",", Enumerable.Range(0, 600).Select(i => $"\"i{i}\""));
+        var attributes = string.Join(",", Enumerable.Range(0, 500).Select(i => $"\"a{i}\":\"v\""));
+        var response = await client.PostAsync("/v1/profiles", Json.Body(
+            "{\"schemaVersion\":1,\"profiles\":[{\"identities\":{\"e\":[" + ids + "]},\"attributes\":{" + attributes + "}},"
+            + "{\"identities\":{\"e\":[\"i599\"]},\"attributes\":{\"a0\":\"w\"}}]}"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await app.CaughtUpAsync();
+        var last = (await ProfileAsync(client, "e", "i599")).GetProperty("attributes");
+        Assert.Equal(("w", "v"), (last.GetProperty("a0").GetString(), last.GetProperty("a499").GetString()));
+        Assert.Equal("v", (await ProfileAsync(client, "e", "i0")).GetProperty("attributes").GetProperty("a0").GetString());
     }
 
     [Fact]

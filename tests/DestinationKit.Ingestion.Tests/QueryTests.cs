@@ -45,6 +45,10 @@ public sealed class QueryTests(TestApp app) : IClassFixture<TestApp>
     [Theory]
     [InlineData("/v1/audiences/seg/members?cursor=%%%")]
     [InlineData("/v1/audiences/seg/members?cursor=bm9wZQ")]
+    [InlineData("/v1/audiences/seg/members?cursor=W251bGwsIngiXQ")] // [null,"x"]
+    [InlineData("/v1/audiences/seg/members?cursor=WyJ4IixudWxsXQ")] // ["x",null]
+    [InlineData("/v1/audiences/seg/members?cursor=WyJcdWQ4MDAiLCJ4Il0")] // ["\ud800","x"]: not a character
+    [InlineData("/v1/audiences/seg/members?cursor=WzEsMl0")] // [1,2]
     [InlineData("/v1/audiences/seg/members?limit=0")]
     [InlineData("/v1/audiences/seg/members?limit=100000")]
     [InlineData("/v1/profiles?namespace=e")]

@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using DestinationKit.Ingestion.Infrastructure;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace DestinationKit.Ingestion.Auth;
 
@@ -51,8 +53,26 @@ public static class AuthEndpoints
         var configured = http.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value.ApiKey;
         string? header = http.Request.Headers.Authorization;
         var presented = header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
-        if (string.IsNullOrEmpty(configured) || presented is null
-            || !CryptographicOperations.FixedTimeEquals(CredentialStore.Hash(presented), CredentialStore.Hash(configured)))
+        var limiter = http.RequestServices.GetRequiredService<FailedAuthLimiter>();
+        var valid = false;
+        if (!string.IsNullOrEmpty(configured) && presented is not null)
+        {
+            if (limiter.IsBlocked(http, presented, out var retryAfter))
+            {
+                Problems.SetRetryAfter(http, retryAfter);
+                return Problems.Result(429, "Too Many Requests", "Too many failed authentication attempts from this client; retry after the time in Retry-After.");
+            }
+            valid = CryptographicOperations.FixedTimeEquals(CredentialStore.Hash(presented), CredentialStore.Hash(configured));
+            if (valid)
+            {
+                limiter.Succeeded(presented);
+            }
+            else
+            {
+                limiter.Failed(http);
+            }
+        }
+        if (!valid)
         {
             http.Response.Headers.WWWAuthenticate = "Bearer";
             return Problems.Result(401, "Unauthorized", string.IsNullOrEmpty(configured)
@@ -67,15 +87,34 @@ public static class AuthEndpoints
         return await next(context).ConfigureAwait(false);
     }
 
+    /// <summary>A token request is a few short fields: a larger body is refused (413) before it is read.</summary>
+    private const long TokenRequestMaxBytes = 64 * 1024;
+
     internal static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> TokenAsync(
-        HttpContext context, CredentialStore credentials, TokenService tokens, IOptions<AuthOptions> auth, CancellationToken cancellationToken)
+        HttpContext context, CredentialStore credentials, TokenService tokens, FailedAuthLimiter limiter, IOptions<AuthOptions> auth,
+        CancellationToken cancellationToken)
     {
         context.Response.Headers.CacheControl = "no-store";
-        if (!context.Request.HasFormContentType)
+        // RFC 6749 §4.4.2: the form encoding only (multipart/form-data is not a token request).
+        if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var mediaType)
+            || !string.Equals(mediaType.MediaType.Value, "application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
             return TokenError(415, "invalid_request", "Send Content-Type: application/x-www-form-urlencoded.");
         }
-        var form = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = TokenRequestMaxBytes;
+        }
+        IFormCollection form;
+        try
+        {
+            form = await context.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            // The form reader's limits (fields, key and value lengths); its message names the limit, never the content.
+            return TokenError(400, "invalid_request", "The form cannot be read: " + ex.Message);
+        }
         var grant = form["grant_type"].ToString();
         string? clientId = form["client_id"];
         string? secret = form["client_secret"];
@@ -92,6 +131,7 @@ public static class AuthEndpoints
                 var colon = decoded.IndexOf(':', StringComparison.Ordinal);
                 if (colon < 0)
                 {
+                    limiter.Failed(context);
                     return TokenError(401, "invalid_client", "Malformed Basic credentials.");
                 }
                 clientId = Uri.UnescapeDataString(decoded[..colon].Replace('+', ' '));
@@ -99,6 +139,7 @@ public static class AuthEndpoints
             }
             catch (FormatException)
             {
+                limiter.Failed(context);
                 return TokenError(401, "invalid_client", "Malformed Basic credentials.");
             }
         }
@@ -115,17 +156,25 @@ public static class AuthEndpoints
             context.Response.Headers.WWWAuthenticate = "Basic realm=\"oauth2\"";
             return TokenError(401, "invalid_client", "Client authentication is required (form body or HTTP Basic).");
         }
+        var presented = clientId + ":" + secret;
+        if (limiter.IsBlocked(context, presented, out var retryAfter))
+        {
+            Problems.SetRetryAfter(context, retryAfter);
+            return TokenError(429, "temporarily_unavailable", "Too many failed attempts from this client; retry after the time in Retry-After.");
+        }
         var tenant = credentials.ValidateClient(clientId, secret);
         if (tenant is null)
         {
+            limiter.Failed(context);
             context.Response.Headers.WWWAuthenticate = "Basic realm=\"oauth2\"";
             return TokenError(401, "invalid_client", "Unknown client or wrong secret.");
         }
+        limiter.Succeeded(presented);
         return TypedResults.Ok(new TokenResponse(tokens.Issue(tenant, clientId), "Bearer", tokens.LifetimeSeconds));
     }
 
     private static ProblemHttpResult TokenError(int status, string error, string description) =>
-        Problems.Result(status, status == 401 ? "Unauthorized" : status == 415 ? "Unsupported Media Type" : "Bad Request", description,
+        Problems.Result(status, status switch { 401 => "Unauthorized", 415 => "Unsupported Media Type", 429 => "Too Many Requests", _ => "Bad Request" }, description,
             new Dictionary<string, object?> { ["error"] = error, ["error_description"] = description });
 
     private static IResult OpenIdConfiguration(HttpContext context, TokenService tokens, IOptions<AuthOptions> options)

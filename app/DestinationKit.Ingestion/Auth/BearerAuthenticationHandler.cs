@@ -18,14 +18,22 @@ public sealed class BearerAuthenticationHandler(
     UrlEncoder encoder,
     CredentialStore credentials,
     TokenService tokens,
+    FailedAuthLimiter limiter,
     IOptions<AuthOptions> auth) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "DestinationKitBearer";
     public const string TenantClaim = "dk_tenant";
     private const string FailureKey = "dk_auth_failure";
+    private const string ThrottledKey = "dk_auth_retry_after";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
+        if (Context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null)
+        {
+            // Health, the token endpoint, the signing keys and the admin API (its own key) do not use the bearer: checking
+            // it there would only count an admin key or a stale token against the client as a failed attempt.
+            return AuthenticateResult.NoResult();
+        }
         string? header = Request.Headers[auth.Value.CredentialHeader];
         if (string.IsNullOrEmpty(header))
         {
@@ -42,16 +50,28 @@ public sealed class BearerAuthenticationHandler(
         }
         if (credential.Count(c => c == '.') == 2)
         {
+            // A signature cannot be guessed: tokens are always checked, even from a client past its failed attempts.
             var check = await tokens.ValidateAsync(credential, Context.RequestAborted).ConfigureAwait(false);
             return check.Valid ? Success(check.Tenant!, check.Subject ?? "token", "jwt") : Fail(check.Failure ?? "invalid token");
         }
+        if (limiter.IsBlocked(Context, credential, out var retryAfter))
+        {
+            Context.Items[ThrottledKey] = retryAfter;
+            return AuthenticateResult.Fail("too many failed attempts");
+        }
         var key = credential.Length <= 128 ? credential : null;
         var result = key is null ? null : credentials.ValidateApiKey(key);
-        return result is { } r ? Success(r.Tenant, r.KeyId, "api_key") : Fail("unknown or revoked API key");
+        if (result is { } r)
+        {
+            limiter.Succeeded(credential);
+            return Success(r.Tenant, r.KeyId, "api_key");
+        }
+        return Fail("unknown or revoked API key");
     }
 
     private AuthenticateResult Fail(string reason)
     {
+        limiter.Failed(Context);
         Context.Items[FailureKey] = reason;
         return AuthenticateResult.Fail(reason);
     }
@@ -65,6 +85,13 @@ public sealed class BearerAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items.TryGetValue(ThrottledKey, out var throttled) && throttled is int seconds)
+        {
+            Problems.SetRetryAfter(Context, seconds);
+            await Problems.WriteAsync(Context, StatusCodes.Status429TooManyRequests, "Too Many Requests",
+                "Too many failed authentication attempts from this client; retry after the time in Retry-After.").ConfigureAwait(false);
+            return;
+        }
         var reason = Context.Items.TryGetValue(FailureKey, out var r) ? r as string : null;
         Response.Headers.WWWAuthenticate = reason is null ? "Bearer" : "Bearer error=\"invalid_token\"";
         await Problems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Unauthorized",

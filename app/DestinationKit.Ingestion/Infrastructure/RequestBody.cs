@@ -92,6 +92,10 @@ public static class RequestBody
         {
             return (default, TooLarge(limit));
         }
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            return (default, Validation("$", "utf8", "The body is not valid UTF-8."));
+        }
         try
         {
             using var doc = JsonDocument.Parse(bytes);
@@ -99,11 +103,63 @@ public static class RequestBody
             {
                 return (default, Validation("$", "type", "The body must be a JSON object."));
             }
+            if (Undecodable(doc.RootElement, "$") is { } path)
+            {
+                return (default, Validation(path, "escape", Profiles.ProfilesParser.InvalidEscape));
+            }
             return (doc.RootElement.Clone(), null);
         }
         catch (JsonException ex)
         {
             return (default, Validation("$", "json", $"The body is not valid JSON (line {ex.LineNumber ?? 0}, byte {ex.BytePositionInLine ?? 0})."));
+        }
+    }
+
+    /// <summary>The path of the first string or name whose escapes do not decode (a lone surrogate), or null.</summary>
+    private static string? Undecodable(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return Decodes(() => element.GetString()) ? null : path;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (Undecodable(item, $"{path}[{i++}]") is { } found)
+                    {
+                        return found;
+                    }
+                }
+                return null;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (!Decodes(() => property.Name))
+                    {
+                        return path;
+                    }
+                    if (Undecodable(property.Value, path + Profiles.ProfilesParser.Prop(property.Name)) is { } found)
+                    {
+                        return found;
+                    }
+                }
+                return null;
+            default:
+                return null;
+        }
+
+        static bool Decodes(Func<string?> read)
+        {
+            try
+            {
+                read();
+                return true;
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
         }
     }
 

@@ -38,24 +38,63 @@ public static class ProfilesEndpoints
     }
 
     internal static async Task<Results<Ok<IngestResponse>, ProblemHttpResult>> IngestAsync(
-        HttpContext context, ClaimsPrincipal user, IRequestLog log, IOptions<IngestionOptions> options, CancellationToken cancellationToken)
+        HttpContext context, ClaimsPrincipal user, IRequestLog log, BodyBudget budget, IOptions<IngestionOptions> options, CancellationToken cancellationToken)
     {
-        var (body, count, error) = await ReadAndValidateAsync(context, options.Value, cancellationToken).ConfigureAwait(false);
-        if (error is not null)
+        var reserved = Reservation(context, options.Value);
+        if (!budget.TryReserve(reserved))
         {
-            return error;
+            return BudgetExhausted(context, options.Value);
         }
-        var receivedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var sequence = await log.AppendAsync(user.Tenant(), body!, receivedAt, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(new IngestResponse(count, sequence));
+        try
+        {
+            var (body, count, error) = await ReadAndValidateAsync(context, options.Value, cancellationToken).ConfigureAwait(false);
+            if (error is not null)
+            {
+                return error;
+            }
+            var receivedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            var sequence = await log.AppendAsync(user.Tenant(), body!, receivedAt, cancellationToken).ConfigureAwait(false);
+            return TypedResults.Ok(new IngestResponse(count, sequence));
+        }
+        finally
+        {
+            budget.Release(reserved); // the body is durable (or refused): the log holds it now, not this request
+        }
     }
 
     /// <summary>Reads and validates exactly as <see cref="IngestAsync"/> but stores nothing (the benchmark's HTTP ceiling).</summary>
     private static async Task<Results<Ok<IngestResponse>, ProblemHttpResult>> ParseOnlyAsync(
-        HttpContext context, IOptions<IngestionOptions> options, CancellationToken cancellationToken)
+        HttpContext context, BodyBudget budget, IOptions<IngestionOptions> options, CancellationToken cancellationToken)
     {
-        var (_, count, error) = await ReadAndValidateAsync(context, options.Value, cancellationToken).ConfigureAwait(false);
-        return error is not null ? error : TypedResults.Ok(new IngestResponse(count, 0));
+        var reserved = Reservation(context, options.Value);
+        if (!budget.TryReserve(reserved))
+        {
+            return BudgetExhausted(context, options.Value);
+        }
+        try
+        {
+            var (_, count, error) = await ReadAndValidateAsync(context, options.Value, cancellationToken).ConfigureAwait(false);
+            return error is not null ? error : TypedResults.Ok(new IngestResponse(count, 0));
+        }
+        finally
+        {
+            budget.Release(reserved);
+        }
+    }
+
+    /// <summary>The bytes the body will hold: its length, or the largest allowed when it is sent without one (none when it is too large: 413 unread).</summary>
+    internal static long Reservation(HttpContext context, IngestionOptions options) => context.Request.ContentLength switch
+    {
+        null => options.MaxRequestBodyBytes,
+        var n when n <= options.MaxRequestBodyBytes => n.Value,
+        _ => 0,
+    };
+
+    private static ProblemHttpResult BudgetExhausted(HttpContext context, IngestionOptions options)
+    {
+        Problems.SetRetryAfter(context, options.RetryAfterSeconds);
+        return Problems.Result(StatusCodes.Status429TooManyRequests, "Too Many Requests",
+            "Too many request bodies are held in memory at once (Ingestion:MaxBufferedBodyBytes); retry later.");
     }
 
     private static async Task<(byte[]? Body, int Count, ProblemHttpResult? Error)> ReadAndValidateAsync(
@@ -71,12 +110,12 @@ public static class ProfilesEndpoints
             return (null, 0, RequestBody.TooLarge(options.MaxRequestBodyBytes));
         }
         var errors = new List<ValidationError>();
-        var count = ProfilesParser.Parse(body, options.MaxProfilesPerRequest, errors);
+        var count = ProfilesParser.Parse(body, options.MaxProfilesPerRequest, errors, maxStateRows: options.MaxStateRowsPerRequest);
         if (errors.Count > 0)
         {
             // The fast pass does not keep names; parse again, materialising, so each path names the real keys.
             errors.Clear();
-            ProfilesParser.Parse(body, options.MaxProfilesPerRequest, errors, []);
+            ProfilesParser.Parse(body, options.MaxProfilesPerRequest, errors, [], options.MaxStateRowsPerRequest);
             return (null, 0, RequestBody.Validation(errors));
         }
         return (body, count, null);

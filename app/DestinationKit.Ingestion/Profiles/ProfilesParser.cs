@@ -31,17 +31,27 @@ public sealed record ValidationError(string Path, string Rule, string Message);
 
 /// <summary>
 /// Validates (and optionally materialises) a contract-v1 request body in one forward pass over the UTF-8 bytes,
-/// without building a DOM. The rules are those of docs/contract/profiles-v1.schema.json.
+/// without building a DOM. The rules are those of docs/contract/profiles-v1.schema.json, plus what a schema cannot say:
+/// the body is valid UTF-8, escapes decode (no lone surrogates), no object names a member twice, and the request's
+/// derived state (each identity of a profile gets the profile's memberships and attributes) stays within a budget.
 /// </summary>
 public static class ProfilesParser
 {
     public const int MaxErrors = 20;
 
     /// <summary>Validates <paramref name="json"/>; fills <paramref name="output"/> when given. Returns the profile count.</summary>
-    public static int Parse(ReadOnlySpan<byte> json, int maxProfiles, List<ValidationError> errors, List<ParsedProfile>? output = null)
+    /// <param name="maxStateRows">Most rows of state (identities × (memberships + attributes), summed over the profiles) the request may derive.</param>
+    public static int Parse(ReadOnlySpan<byte> json, int maxProfiles, List<ValidationError> errors, List<ParsedProfile>? output = null, long maxStateRows = long.MaxValue)
     {
+        var invalidAt = FirstInvalidUtf8(json);
+        if (invalidAt >= 0)
+        {
+            errors.Add(new("$", "utf8", string.Create(CultureInfo.InvariantCulture, $"The body is not valid UTF-8 (byte {invalidAt}).")));
+            return 0;
+        }
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 16 });
         var profiles = 0;
+        long stateRows = 0;
         try
         {
             if (!reader.Read())
@@ -59,7 +69,7 @@ public static class ProfilesParser
             {
                 if (reader.ValueTextEquals("schemaVersion"u8))
                 {
-                    sawVersion = true;
+                    Duplicate(errors, ref sawVersion, "$.schemaVersion");
                     reader.Read();
                     if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDecimal(out var v) || v != 1m)
                     {
@@ -69,7 +79,7 @@ public static class ProfilesParser
                 }
                 else if (reader.ValueTextEquals("profiles"u8))
                 {
-                    sawProfiles = true;
+                    Duplicate(errors, ref sawProfiles, "$.profiles");
                     reader.Read();
                     if (reader.TokenType != JsonTokenType.StartArray)
                     {
@@ -83,7 +93,7 @@ public static class ProfilesParser
                         {
                             Add(errors, "$.profiles", "maxItems", string.Create(CultureInfo.InvariantCulture, $"profiles may hold at most {maxProfiles} items."));
                         }
-                        ParseProfile(ref reader, profiles, errors, profiles < maxProfiles ? output : null);
+                        stateRows += ParseProfile(json, ref reader, profiles, errors, profiles < maxProfiles ? output : null);
                         profiles++;
                     }
                     if (profiles == 0)
@@ -110,6 +120,11 @@ public static class ProfilesParser
             {
                 Add(errors, "$", "json", "Unexpected data after the JSON object.");
             }
+            if (stateRows > maxStateRows)
+            {
+                Add(errors, "$.profiles", "maxStateRows", string.Create(CultureInfo.InvariantCulture,
+                    $"The request would write {stateRows} rows of state (each identity of a profile gets all of its memberships and attributes); at most {maxStateRows} are allowed. Send fewer profiles per request."));
+            }
         }
         catch (JsonException ex)
         {
@@ -119,34 +134,38 @@ public static class ProfilesParser
         return profiles;
     }
 
-    private static void ParseProfile(ref Utf8JsonReader reader, int index, List<ValidationError> errors, List<ParsedProfile>? output)
+    /// <summary>Parses one profile; returns the rows of state it derives: ids × (memberships + attributes).</summary>
+    private static long ParseProfile(ReadOnlySpan<byte> json, ref Utf8JsonReader reader, int index, List<ValidationError> errors, List<ParsedProfile>? output)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             Add(errors, ProfilePath(index), "type", "A profile must be an object.");
             reader.Skip();
-            return;
+            return 0;
         }
+        NameSet.NextProfile();
         var profile = output is null ? null : new ParsedProfile();
-        var sawIdentities = false;
-        var ids = 0;
+        bool sawIdentities = false, sawAudiences = false, sawAttributes = false;
+        long ids = 0, memberships = 0, attributes = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("identities"u8))
             {
-                sawIdentities = true;
+                Duplicate(errors, ref sawIdentities, ProfilePath(index) + ".identities");
                 reader.Read();
-                ids += ParseIdentities(ref reader, index, errors, profile);
+                ids += ParseIdentities(json, ref reader, index, errors, profile);
             }
             else if (reader.ValueTextEquals("audiences"u8))
             {
+                Duplicate(errors, ref sawAudiences, ProfilePath(index) + ".audiences");
                 reader.Read();
-                ParseAudiences(ref reader, index, errors, profile);
+                memberships += ParseAudiences(json, ref reader, index, errors, profile);
             }
             else if (reader.ValueTextEquals("attributes"u8))
             {
+                Duplicate(errors, ref sawAttributes, ProfilePath(index) + ".attributes");
                 reader.Read();
-                ParseAttributes(ref reader, index, errors, profile);
+                attributes += ParseAttributes(json, ref reader, index, errors, profile);
             }
             else
             {
@@ -167,9 +186,10 @@ public static class ProfilesParser
         {
             output!.Add(profile);
         }
+        return ids * (memberships + attributes);
     }
 
-    private static int ParseIdentities(ref Utf8JsonReader reader, int index, List<ValidationError> errors, ParsedProfile? profile)
+    private static int ParseIdentities(ReadOnlySpan<byte> json, ref Utf8JsonReader reader, int index, List<ValidationError> errors, ParsedProfile? profile)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -178,11 +198,12 @@ public static class ProfilesParser
             return 0;
         }
         var ids = 0;
-        var namespaces = 0;
+        var properties = 0;
+        var namespaces = new NameSet();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            namespaces++;
-            var ns = NameIfValid(ref reader, 1, 128, errors, index, ".identities", profile is not null);
+            properties++;
+            var ns = NameIfValid(ref reader, 1, 128, errors, index, ".identities", profile is not null, json, ref namespaces);
             reader.Read();
             if (reader.TokenType != JsonTokenType.StartArray)
             {
@@ -201,7 +222,11 @@ public static class ProfilesParser
                 else
                 {
                     var len = Length(ref reader);
-                    if (len is < 1 or > 1024)
+                    if (len < 0)
+                    {
+                        Add(errors, ProfilePath(index) + ".identities" + Prop(ns ?? "?") + Index(i), "escape", InvalidEscape);
+                    }
+                    else if (len is < 1 or > 1024)
                     {
                         Add(errors, ProfilePath(index) + ".identities" + Prop(ns ?? "?") + Index(i), len < 1 ? "minLength" : "maxLength",
                             "An identity id must be 1 to 1024 characters.");
@@ -218,24 +243,27 @@ public static class ProfilesParser
                 i++;
             }
         }
-        if (namespaces == 0)
+        if (properties == 0)
         {
             Add(errors, ProfilePath(index) + ".identities", "minProperties", "identities must name at least one namespace.");
         }
         return ids;
     }
 
-    private static void ParseAudiences(ref Utf8JsonReader reader, int index, List<ValidationError> errors, ParsedProfile? profile)
+    /// <summary>Returns the number of memberships.</summary>
+    private static int ParseAudiences(ReadOnlySpan<byte> json, ref Utf8JsonReader reader, int index, List<ValidationError> errors, ParsedProfile? profile)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             Add(errors, ProfilePath(index) + ".audiences", "type", "audiences must be an object.");
             reader.Skip();
-            return;
+            return 0;
         }
+        var memberships = 0;
+        var namespaces = new NameSet();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var ns = NameIfValid(ref reader, 1, 128, errors, index, ".audiences", profile is not null) ?? "?";
+            var ns = NameIfValid(ref reader, 1, 128, errors, index, ".audiences", profile is not null, json, ref namespaces) ?? "?";
             reader.Read();
             if (reader.TokenType != JsonTokenType.StartObject)
             {
@@ -243,13 +271,16 @@ public static class ProfilesParser
                 reader.Skip();
                 continue;
             }
+            var audiences = new NameSet();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var audience = NameIfValid(ref reader, 1, 256, errors, index, ".audiences" + Prop(ns), profile is not null) ?? "?";
+                var audience = NameIfValid(ref reader, 1, 256, errors, index, ".audiences" + Prop(ns), profile is not null, json, ref audiences) ?? "?";
                 reader.Read();
                 ParseMembership(ref reader, index, ns, audience, errors, profile);
+                memberships++;
             }
         }
+        return memberships;
     }
 
     private static void ParseMembership(ref Utf8JsonReader reader, int index, string ns, string audience, List<ValidationError> errors, ParsedProfile? profile)
@@ -264,10 +295,12 @@ public static class ProfilesParser
         MembershipStatus? status = null;
         long? qualified = null;
         var valid = true;
+        bool sawStatus = false, sawQualifiedAt = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("status"u8))
             {
+                valid &= !Duplicate(errors, ref sawStatus, Path() + ".status");
                 reader.Read();
                 status = reader.TokenType != JsonTokenType.String ? null
                     : reader.ValueTextEquals("realized"u8) ? MembershipStatus.Realized
@@ -284,6 +317,7 @@ public static class ProfilesParser
             }
             else if (reader.ValueTextEquals("qualifiedAt"u8))
             {
+                valid &= !Duplicate(errors, ref sawQualifiedAt, Path() + ".qualifiedAt");
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.Null)
                 {
@@ -320,26 +354,45 @@ public static class ProfilesParser
         }
     }
 
-    private static void ParseAttributes(ref Utf8JsonReader reader, int index, List<ValidationError> errors, ParsedProfile? profile)
+    /// <summary>Returns the number of attributes.</summary>
+    private static int ParseAttributes(ReadOnlySpan<byte> json, ref Utf8JsonReader reader, int index, List<ValidationError> errors, ParsedProfile? profile)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             Add(errors, ProfilePath(index) + ".attributes", "type", "attributes must be an object.");
             reader.Skip();
-            return;
+            return 0;
         }
+        var count = 0;
+        var names = new NameSet();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = profile is not null ? Intern(ref reader) : null;
+            count++;
+            string? name = null;
+            if (reader.ValueIsEscaped && !TryDecode(ref reader, out _))
+            {
+                Add(errors, ProfilePath(index) + ".attributes" + Prop(ref reader), "escape", InvalidEscape);
+            }
+            else if (!names.Add(json, ref reader))
+            {
+                Add(errors, ProfilePath(index) + ".attributes" + Prop(ref reader), "duplicateKey", "This attribute is named twice.");
+            }
+            else if (profile is not null)
+            {
+                name = Intern(ref reader);
+            }
             reader.Read();
             switch (reader.TokenType)
             {
+                case JsonTokenType.String when reader.ValueIsEscaped && !TryDecode(ref reader, out _):
+                    Add(errors, ProfilePath(index) + ".attributes" + Prop(name ?? "?"), "escape", InvalidEscape);
+                    break;
                 case JsonTokenType.String:
                 case JsonTokenType.Number:
                 case JsonTokenType.True:
                 case JsonTokenType.False:
                 case JsonTokenType.Null:
-                    if (profile is not null)
+                    if (name is not null)
                     {
                         // The token as JSON: a string's raw (still escaped) content between quotes is valid JSON as it is.
                         var raw = reader.TokenType switch
@@ -350,7 +403,7 @@ public static class ProfilesParser
                             JsonTokenType.False => "false",
                             _ => Encoding.UTF8.GetString(reader.ValueSpan),
                         };
-                        profile.Attributes.Add(new AttributeUpdate(name!, raw));
+                        profile!.Attributes.Add(new AttributeUpdate(name, raw));
                     }
                     break;
                 default:
@@ -360,19 +413,127 @@ public static class ProfilesParser
                     break;
             }
         }
+        return count;
     }
 
-    private static string? NameIfValid(ref Utf8JsonReader reader, int min, int max, List<ValidationError> errors, int index, string parent, bool materialise)
+    internal const string InvalidEscape = "A \\u escape here is not a character: a surrogate (\\uD800-\\uDFFF) must come as a high-low pair.";
+
+    /// <summary>Reports a second occurrence of a fixed member name; true when this one is a duplicate.</summary>
+    private static bool Duplicate(List<ValidationError> errors, ref bool seen, string path)
+    {
+        if (seen)
+        {
+            Add(errors, path, "duplicateKey", "This member appears twice in its object.");
+            return true;
+        }
+        seen = true;
+        return false;
+    }
+
+    /// <summary>The name at the reader when it is of valid length, unique in its object and decodable; null otherwise (the error is added).</summary>
+    private static string? NameIfValid(ref Utf8JsonReader reader, int min, int max, List<ValidationError> errors, int index, string parent, bool materialise, ReadOnlySpan<byte> json, ref NameSet names)
     {
         var len = Length(ref reader);
+        if (len < 0)
+        {
+            Add(errors, ProfilePath(index) + parent + Prop(ref reader), "escape", InvalidEscape);
+            return null;
+        }
         if (len < min || len > max)
         {
-            var shown = len > 64 ? reader.GetString()![..32] + "..." : reader.GetString()!;
+            var name = reader.GetString()!;
+            var shown = len > 64 ? name[..32] + "..." : name;
             Add(errors, ProfilePath(index) + parent + Prop(shown), len < min ? "minLength" : "maxLength",
                 string.Create(CultureInfo.InvariantCulture, $"A name here must be {min} to {max} characters."));
             return null;
         }
+        if (!names.Add(json, ref reader))
+        {
+            Add(errors, ProfilePath(index) + parent + Prop(ref reader), "duplicateKey", "This name appears twice in its object.");
+            return null;
+        }
         return materialise ? Intern(ref reader) : "?";
+    }
+
+    /// <summary>
+    /// The member names of one JSON object, to find one named twice. Names are compared as decoded text (so <c>"ab"</c>
+    /// and <c>"a\u0062"</c> are the same). The first few are kept as positions in the body, in a per-thread array used
+    /// as a stack (an inner object's names are finished with before its parent adds the next one); larger objects
+    /// switch to a set of strings.
+    /// </summary>
+    private struct NameSet
+    {
+        private const int InlineCapacity = 16;
+
+        [ThreadStatic]
+        private static Entry[]? t_entries;
+
+        [ThreadStatic]
+        private static int t_top;
+
+        private readonly int _start;
+        private int _count;
+        private HashSet<string>? _large;
+
+        private readonly record struct Entry(int Start, int Length, bool Escaped, int Hash);
+
+        /// <summary>A set for the object about to be read.</summary>
+        public NameSet() => _start = t_top;
+
+        /// <summary>The names of the previous profile's objects are done with: the stack starts over.</summary>
+        public static void NextProfile() => t_top = 0;
+
+        /// <summary>Adds the property name at the reader; false when the object already has it.</summary>
+        public bool Add(ReadOnlySpan<byte> json, ref Utf8JsonReader reader)
+        {
+            if (_large is not null)
+            {
+                return _large.Add(reader.GetString()!);
+            }
+            var escaped = reader.ValueIsEscaped;
+            var entry = new Entry(checked((int)reader.TokenStartIndex + 1), reader.ValueSpan.Length, escaped,
+                escaped ? HashOf(Encoding.UTF8.GetBytes(reader.GetString()!)) : HashOf(reader.ValueSpan));
+            var entries = t_entries ??= new Entry[4 * InlineCapacity];
+            for (var i = _start; i < _start + _count; i++)
+            {
+                if (entries[i].Hash == entry.Hash && Equal(json, entries[i], entry))
+                {
+                    return false;
+                }
+            }
+            if (_count < InlineCapacity)
+            {
+                if (_start + _count == entries.Length)
+                {
+                    Array.Resize(ref t_entries, entries.Length * 2);
+                    entries = t_entries;
+                }
+                entries[_start + _count++] = entry;
+                t_top = _start + _count;
+                return true;
+            }
+            _large = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = _start; i < _start + _count; i++)
+            {
+                _large.Add(Text(json, entries[i]));
+            }
+            return _large.Add(reader.GetString()!);
+        }
+
+        private static bool Equal(ReadOnlySpan<byte> json, Entry a, Entry b) =>
+            !a.Escaped && !b.Escaped
+                ? json.Slice(a.Start, a.Length).SequenceEqual(json.Slice(b.Start, b.Length))
+                : string.Equals(Text(json, a), Text(json, b), StringComparison.Ordinal);
+
+        private static string Text(ReadOnlySpan<byte> json, Entry e) =>
+            e.Escaped ? JsonSerializer.Deserialize<string>(json.Slice(e.Start - 1, e.Length + 2))! : Encoding.UTF8.GetString(json.Slice(e.Start, e.Length));
+
+        private static int HashOf(ReadOnlySpan<byte> utf8)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(utf8);
+            return hash.ToHashCode();
+        }
     }
 
     [ThreadStatic]
@@ -417,12 +578,15 @@ public static class ProfilesParser
         return s;
     }
 
-    /// <summary>String length in Unicode code points, as JSON Schema counts it.</summary>
+    /// <summary>String length in Unicode code points, as JSON Schema counts it; -1 when an escape does not decode (a lone surrogate).</summary>
     private static int Length(ref Utf8JsonReader reader)
     {
         if (reader.ValueIsEscaped)
         {
-            var s = reader.GetString()!;
+            if (!TryDecode(ref reader, out var s))
+            {
+                return -1;
+            }
             var n = 0;
             for (var i = 0; i < s.Length; i++)
             {
@@ -443,6 +607,36 @@ public static class ProfilesParser
             }
         }
         return count;
+    }
+
+    /// <summary>Decodes the string or name at the reader; false when an escape is not a character (a lone surrogate).</summary>
+    private static bool TryDecode(ref Utf8JsonReader reader, out string value)
+    {
+        try
+        {
+            value = reader.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = "";
+            return false;
+        }
+    }
+
+    /// <summary>The offset of the first byte that is not valid UTF-8, or -1.</summary>
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            return -1;
+        }
+        var offset = 0;
+        while (Rune.DecodeFromUtf8(bytes[offset..], out _, out var consumed) == System.Buffers.OperationStatus.Done)
+        {
+            offset += consumed;
+        }
+        return offset;
     }
 
     /// <summary>Parses <c>yyyy-MM-ddTHH:mm:ss[.fraction](Z|±hh:mm|±hhmm)</c> into Unix milliseconds.</summary>
@@ -515,6 +709,10 @@ public static class ProfilesParser
             return false;
         }
         var ticks = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).Ticks + fractionTicks - (offsetMinutes * TimeSpan.TicksPerMinute);
+        if (ticks < DateTime.MinValue.Ticks || ticks > DateTime.MaxValue.Ticks)
+        {
+            return false; // 0001-01-01T00:00:00+01:00 is in year 0 in UTC: no date-time can hold it
+        }
         unixMs = (ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
         return true;
     }
@@ -546,7 +744,8 @@ public static class ProfilesParser
 
     private static string Index(int i) => string.Create(CultureInfo.InvariantCulture, $"[{i}]");
 
-    private static string Prop(ref Utf8JsonReader reader) => Prop(reader.GetString()!);
+    /// <summary>The member step of the name at the reader (an undecodable name is shown as written).</summary>
+    private static string Prop(ref Utf8JsonReader reader) => Prop(TryDecode(ref reader, out var name) ? name : Encoding.UTF8.GetString(reader.ValueSpan));
 
     /// <summary>A JSONPath member step: <c>.name</c> for plain names, <c>['…']</c> otherwise.</summary>
     public static string Prop(string name)

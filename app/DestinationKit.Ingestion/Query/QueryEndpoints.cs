@@ -119,10 +119,10 @@ public static class QueryEndpoints
         {
             var s = cursor.Replace('-', '+').Replace('_', '/');
             s = s.PadRight(s.Length + ((4 - (s.Length % 4)) % 4), '=');
-            var parts = JsonSerializer.Deserialize<string[]>(Encoding.UTF8.GetString(Convert.FromBase64String(s)));
-            return parts is [var ns, var id] ? new MemberCursor(ns, id) : null;
+            var parts = JsonSerializer.Deserialize<string?[]>(Encoding.UTF8.GetString(Convert.FromBase64String(s)));
+            return parts is [{ } ns, { } id] ? new MemberCursor(ns, id) : null;
         }
-        catch (Exception ex) when (ex is FormatException or JsonException)
+        catch (Exception ex) when (ex is FormatException or JsonException or InvalidOperationException) // InvalidOperation: an escape that is not a character
         {
             return null;
         }

@@ -381,9 +381,12 @@ public sealed partial class SqliteStore : IIngestionStore, IHostedService, IDisp
         _readLog.Parameters[1].Value = _options.ApplyBatchMaxRequests;
         using (var r = _readLog.ExecuteReader())
         {
-            while (r.Read())
+            long bytes = 0;
+            while (bytes < ApplyBatchMaxBytes && r.Read())
             {
-                records.Add((r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetFieldValue<byte[]>(3)));
+                var body = r.GetFieldValue<byte[]>(3);
+                bytes += body.Length;
+                records.Add((r.GetInt64(0), r.GetString(1), r.GetInt64(2), body));
             }
         }
         if (records.Count == 0)
@@ -463,7 +466,14 @@ public sealed partial class SqliteStore : IIngestionStore, IHostedService, IDisp
     private readonly List<MembershipRow> _membershipRows = [];
     private readonly List<AttributeRow> _attributeRows = [];
 
-    /// <summary>Turns a record's profiles into rows; they are written, sorted, once the whole batch is collected.</summary>
+    /// <summary>
+    /// Bounds of the state builder's memory, whatever the requests look like: a batch holds log records up to this
+    /// many bytes (at least one record), and collected rows are written out whenever this many have piled up.
+    /// </summary>
+    private const long ApplyBatchMaxBytes = 16L * 1024 * 1024;
+    private const int CollectMaxRows = 100_000;
+
+    /// <summary>Turns a record's profiles into rows; they are written, sorted, once the batch is collected (or earlier, past <see cref="CollectMaxRows"/>).</summary>
     private void Collect(string tenant, long receivedMs, List<ParsedProfile> profiles)
     {
         foreach (var p in profiles)
@@ -487,6 +497,10 @@ public sealed partial class SqliteStore : IIngestionStore, IHostedService, IDisp
                 foreach (var attr in p.Attributes)
                 {
                     _attributeRows.Add(new AttributeRow(tenant, identity.Namespace, identity.Id, attr.Name, attr.RawJson, profileTs, _attributeRows.Count));
+                }
+                if (_membershipRows.Count + _attributeRows.Count >= CollectMaxRows)
+                {
+                    WriteCollected(); // in log order, so a later flush still wins ties as the later record
                 }
             }
         }
