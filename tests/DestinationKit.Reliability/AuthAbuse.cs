@@ -205,7 +205,8 @@ public sealed class AuthAbuse(AuthAbuseOptions options, TextWriter log)
         foreach (var (name, token) in forgeries)
         {
             var (status, body, _) = await PostAsync(client, token);
-            if (status != HttpStatusCode.Unauthorized)
+            // 429 once this address has failed often enough (the forgeries count as failed attempts): refused too.
+            if (status is not (HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests))
             {
                 accepted += status == HttpStatusCode.OK ? 1 : 0;
                 _problems.Add($"forged token '{name}' answered {(int)status}: {body[..Math.Min(body.Length, 200)]}");

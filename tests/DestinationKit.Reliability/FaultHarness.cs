@@ -16,7 +16,7 @@ public sealed record FaultOptions
     /// A hung server is noticed only when the app's calls time out (<c>RequestTimeoutSeconds</c> 3 here, one retry):
     /// the blackhole lasts long enough for writes to give up and answer 503.
     /// </summary>
-    public const double MinBlackholeSeconds = 9;
+    public const double MinBlackholeSeconds = 15;
 
     public int Writers { get; init; } = 8;
 
@@ -187,11 +187,12 @@ public sealed class FaultHarness(FaultOptions options, TextWriter log)
         while (!stop.IsCancellationRequested)
         {
             var id = $"f-{nextId()}";
-            var counters = _current;
             var sent = Stopwatch.GetTimestamp();
+            var counters = _current;
             try
             {
                 using var response = await client.PostAsync(new Uri("/v1/profiles", UriKind.Relative), Body(id), CancellationToken.None);
+                counters = _current; // counted in the phase the answer came in
                 var elapsed = Stopwatch.GetElapsedTime(sent).Ticks;
                 InterlockedMax(ref counters.MaxLatencyTicks, elapsed);
                 switch (response.StatusCode)

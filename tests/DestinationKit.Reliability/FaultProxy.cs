@@ -99,11 +99,14 @@ public sealed class FaultProxy : IAsyncDisposable
 
     private void ResetAll()
     {
+        // One by one: a connection accepted while this runs is either reset here or sees the new mode itself.
         foreach (var socket in _connections.Keys)
         {
-            Abort(socket);
+            if (_connections.TryRemove(socket, out _))
+            {
+                Abort(socket);
+            }
         }
-        _connections.Clear();
     }
 
     private static void Abort(Socket socket)
@@ -197,7 +200,14 @@ public sealed class FaultProxy : IAsyncDisposable
                     to.Shutdown(SocketShutdown.Send);
                     return;
                 }
-                if (_mode == FaultMode.Slow)
+                var mode = _mode;
+                if (mode is not (FaultMode.Pass or FaultMode.Slow))
+                {
+                    Abort(from); // the mode changed under this connection: it must not carry on as if nothing happened
+                    Abort(to);
+                    return;
+                }
+                if (mode == FaultMode.Slow)
                 {
                     await Task.Delay(SlowDelay, _stop.Token);
                 }

@@ -12,7 +12,7 @@ internal static class Program
             usage: DestinationKit.Reliability <command> [options]
               crash   [--sink sqlite|s3] [--cycles 100] [--writers 8] [--profiles 10] [--max-load-seconds 1.5] [--seed N]
               faults  [--modes stop,reset,blackhole,slow,errors] [--seconds 6]
-              hostile [--cases 100000] [--concurrency 8] [--slow-connections 200] [--memory-limit-mb 1024] [--seed N]
+              hostile [--cases 100000] [--concurrency 8] [--slow-connections 200] [--memory-limit-mb 1536] [--seed N]
               auth    [--guesses 200] [--limit 20] [--window-seconds 60]
               timing  [--samples 20000]      (per round; rounds are added until the control is detected, up to 10)
             """;
@@ -72,7 +72,7 @@ internal static class Program
                         Cases = Int("cases", 100_000),
                         Concurrency = Int("concurrency", 8),
                         Seed = Int("seed", Environment.TickCount),
-                        MemoryLimitMb = Int("memory-limit-mb", 1024),
+                        MemoryLimitMb = Int("memory-limit-mb", 1536),
                         SlowConnections = Int("slow-connections", 200),
                     }, log).RunAsync();
                     foreach (var p in hostile.Problems)

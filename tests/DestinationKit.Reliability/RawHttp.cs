@@ -32,9 +32,11 @@ public sealed class RawHttpConnection(IPEndPoint server) : IDisposable
         try
         {
             var socket = await ConnectedAsync(cts.Token);
-            await socket.SendAsync(request, SocketFlags.None, cts.Token);
+            // Sent while the answer is read: a server may answer (413, 401) before it has read a large body, then close.
+            var sending = SendAllAsync(socket, request, cts.Token);
             var response = await ReadResponseAsync(socket, cts.Token);
-            if (response.ConnectionClose || closeAfter)
+            var sentWhole = await sending;
+            if (response.ConnectionClose || closeAfter || !sentWhole)
             {
                 Reset();
             }
@@ -44,6 +46,20 @@ public sealed class RawHttpConnection(IPEndPoint server) : IDisposable
         {
             Reset();
             return RawResponse.Closed;
+        }
+    }
+
+    /// <summary>Sends the request; false when the server closed the connection before taking all of it.</summary>
+    private static async Task<bool> SendAllAsync(Socket socket, byte[] request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await socket.SendAsync(request, SocketFlags.None, cancellationToken);
+            return true;
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException)
+        {
+            return false;
         }
     }
 
