@@ -69,7 +69,10 @@ public static class ProfilesParser
             {
                 if (reader.ValueTextEquals("schemaVersion"u8))
                 {
-                    Duplicate(errors, ref sawVersion, "$.schemaVersion");
+                    if (Repeated(ref sawVersion))
+                    {
+                        Add(errors, "$.schemaVersion", "duplicateKey", Twice);
+                    }
                     reader.Read();
                     if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDecimal(out var v) || v != 1m)
                     {
@@ -79,7 +82,10 @@ public static class ProfilesParser
                 }
                 else if (reader.ValueTextEquals("profiles"u8))
                 {
-                    Duplicate(errors, ref sawProfiles, "$.profiles");
+                    if (Repeated(ref sawProfiles))
+                    {
+                        Add(errors, "$.profiles", "duplicateKey", Twice);
+                    }
                     reader.Read();
                     if (reader.TokenType != JsonTokenType.StartArray)
                     {
@@ -151,19 +157,28 @@ public static class ProfilesParser
         {
             if (reader.ValueTextEquals("identities"u8))
             {
-                Duplicate(errors, ref sawIdentities, ProfilePath(index) + ".identities");
+                if (Repeated(ref sawIdentities))
+                {
+                    Add(errors, ProfilePath(index) + ".identities", "duplicateKey", Twice);
+                }
                 reader.Read();
                 ids += ParseIdentities(json, ref reader, index, errors, profile);
             }
             else if (reader.ValueTextEquals("audiences"u8))
             {
-                Duplicate(errors, ref sawAudiences, ProfilePath(index) + ".audiences");
+                if (Repeated(ref sawAudiences))
+                {
+                    Add(errors, ProfilePath(index) + ".audiences", "duplicateKey", Twice);
+                }
                 reader.Read();
                 memberships += ParseAudiences(json, ref reader, index, errors, profile);
             }
             else if (reader.ValueTextEquals("attributes"u8))
             {
-                Duplicate(errors, ref sawAttributes, ProfilePath(index) + ".attributes");
+                if (Repeated(ref sawAttributes))
+                {
+                    Add(errors, ProfilePath(index) + ".attributes", "duplicateKey", Twice);
+                }
                 reader.Read();
                 attributes += ParseAttributes(json, ref reader, index, errors, profile);
             }
@@ -300,7 +315,11 @@ public static class ProfilesParser
         {
             if (reader.ValueTextEquals("status"u8))
             {
-                valid &= !Duplicate(errors, ref sawStatus, Path() + ".status");
+                if (Repeated(ref sawStatus))
+                {
+                    valid = false;
+                    Add(errors, Path() + ".status", "duplicateKey", Twice);
+                }
                 reader.Read();
                 status = reader.TokenType != JsonTokenType.String ? null
                     : reader.ValueTextEquals("realized"u8) ? MembershipStatus.Realized
@@ -317,7 +336,11 @@ public static class ProfilesParser
             }
             else if (reader.ValueTextEquals("qualifiedAt"u8))
             {
-                valid &= !Duplicate(errors, ref sawQualifiedAt, Path() + ".qualifiedAt");
+                if (Repeated(ref sawQualifiedAt))
+                {
+                    valid = false;
+                    Add(errors, Path() + ".qualifiedAt", "duplicateKey", Twice);
+                }
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.Null)
                 {
@@ -375,7 +398,7 @@ public static class ProfilesParser
             }
             else if (!names.Add(json, ref reader))
             {
-                Add(errors, ProfilePath(index) + ".attributes" + Prop(ref reader), "duplicateKey", "This attribute is named twice.");
+                Add(errors, ProfilePath(index) + ".attributes" + Prop(ref reader), "duplicateKey", Twice);
             }
             else if (profile is not null)
             {
@@ -418,12 +441,13 @@ public static class ProfilesParser
 
     internal const string InvalidEscape = "A \\u escape here is not a character: a surrogate (\\uD800-\\uDFFF) must come as a high-low pair.";
 
-    /// <summary>Reports a second occurrence of a fixed member name; true when this one is a duplicate.</summary>
-    private static bool Duplicate(List<ValidationError> errors, ref bool seen, string path)
+    private const string Twice = "This member appears twice in its object.";
+
+    /// <summary>Marks a fixed member name as seen; true when it was already (a duplicate).</summary>
+    private static bool Repeated(ref bool seen)
     {
         if (seen)
         {
-            Add(errors, path, "duplicateKey", "This member appears twice in its object.");
             return true;
         }
         seen = true;
@@ -449,7 +473,7 @@ public static class ProfilesParser
         }
         if (!names.Add(json, ref reader))
         {
-            Add(errors, ProfilePath(index) + parent + Prop(ref reader), "duplicateKey", "This name appears twice in its object.");
+            Add(errors, ProfilePath(index) + parent + Prop(ref reader), "duplicateKey", Twice);
             return null;
         }
         return materialise ? Intern(ref reader) : "?";
@@ -458,8 +482,8 @@ public static class ProfilesParser
     /// <summary>
     /// The member names of one JSON object, to find one named twice. Names are compared as decoded text (so <c>"ab"</c>
     /// and <c>"a\u0062"</c> are the same). The first few are kept as positions in the body, in a per-thread array used
-    /// as a stack (an inner object's names are finished with before its parent adds the next one); larger objects
-    /// switch to a set of strings.
+    /// as a stack (an inner object's names are finished with before its parent adds the next one), and compared by length
+    /// then bytes; larger objects switch to a set of strings.
     /// </summary>
     private struct NameSet
     {
@@ -475,7 +499,7 @@ public static class ProfilesParser
         private int _count;
         private HashSet<string>? _large;
 
-        private readonly record struct Entry(int Start, int Length, bool Escaped, int Hash);
+        private readonly record struct Entry(int Start, int Length, bool Escaped);
 
         /// <summary>A set for the object about to be read.</summary>
         public NameSet() => _start = t_top;
@@ -490,13 +514,11 @@ public static class ProfilesParser
             {
                 return _large.Add(reader.GetString()!);
             }
-            var escaped = reader.ValueIsEscaped;
-            var entry = new Entry(checked((int)reader.TokenStartIndex + 1), reader.ValueSpan.Length, escaped,
-                escaped ? HashOf(Encoding.UTF8.GetBytes(reader.GetString()!)) : HashOf(reader.ValueSpan));
+            var entry = new Entry(checked((int)reader.TokenStartIndex + 1), reader.ValueSpan.Length, reader.ValueIsEscaped);
             var entries = t_entries ??= new Entry[4 * InlineCapacity];
             for (var i = _start; i < _start + _count; i++)
             {
-                if (entries[i].Hash == entry.Hash && Equal(json, entries[i], entry))
+                if (Equal(json, entries[i], entry))
                 {
                     return false;
                 }
@@ -522,18 +544,11 @@ public static class ProfilesParser
 
         private static bool Equal(ReadOnlySpan<byte> json, Entry a, Entry b) =>
             !a.Escaped && !b.Escaped
-                ? json.Slice(a.Start, a.Length).SequenceEqual(json.Slice(b.Start, b.Length))
+                ? a.Length == b.Length && json.Slice(a.Start, a.Length).SequenceEqual(json.Slice(b.Start, b.Length))
                 : string.Equals(Text(json, a), Text(json, b), StringComparison.Ordinal);
 
         private static string Text(ReadOnlySpan<byte> json, Entry e) =>
             e.Escaped ? JsonSerializer.Deserialize<string>(json.Slice(e.Start - 1, e.Length + 2))! : Encoding.UTF8.GetString(json.Slice(e.Start, e.Length));
-
-        private static int HashOf(ReadOnlySpan<byte> utf8)
-        {
-            var hash = new HashCode();
-            hash.AddBytes(utf8);
-            return hash.ToHashCode();
-        }
     }
 
     [ThreadStatic]
