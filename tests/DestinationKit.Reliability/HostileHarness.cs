@@ -25,9 +25,6 @@ public sealed record HostileOptions
 
     /// <summary>Connections that send their headers or body a few bytes at a time while normal traffic goes on.</summary>
     public int SlowConnections { get; init; } = 20;
-
-    /// <summary>Settings for the app (the short version shortens Kestrel's header timeout to keep the run short).</summary>
-    public IReadOnlyDictionary<string, string> AppSettings { get; init; } = new Dictionary<string, string>();
 }
 
 public sealed record HostileResult(
@@ -64,7 +61,7 @@ public sealed class HostileHarness(HostileOptions options, TextWriter log)
     {
         var clock = Stopwatch.StartNew();
         var data = Directory.CreateTempSubdirectory("dk-hostile-").FullName;
-        var app = new AppProcess(data, options.AppSettings);
+        var app = new AppProcess(data);
         double startRss = 0, halfRss = 0, endRss = 0, slowMaxOpen = 0;
         int slowClosed = 0, normalFailed = 0;
         var alive = false;
