@@ -155,9 +155,12 @@ public sealed class CrashHarness(CrashOptions options, TextWriter log)
                         return;
                     }
                 }
-                catch (HttpRequestException ex) when (ex.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
+                catch (Exception ex) when (ex is System.Net.Sockets.SocketException
+                    || ex.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused })
                 {
-                    await Task.Delay(10); // killed before this request was sent: nothing to account for
+                    // Killed before this request was sent (refused, or the connection died while it was being opened,
+                    // which HttpClient reports as a bare SocketException): nothing to account for.
+                    await Task.Delay(10);
                 }
                 catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
                 {

@@ -223,7 +223,7 @@ public sealed class FaultHarness(FaultOptions options, TextWriter log)
                         break;
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException)
             {
                 Interlocked.Increment(ref counters.Other);
                 _problems.Enqueue($"POST failed without an answer: {ex.GetType().Name} {ex.Message}");
@@ -289,7 +289,7 @@ public sealed class FaultHarness(FaultOptions options, TextWriter log)
         {
             ok = await check();
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException)
         {
             ok = false;
         }

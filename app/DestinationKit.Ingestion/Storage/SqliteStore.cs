@@ -435,9 +435,17 @@ public sealed partial class SqliteStore : IIngestionStore, IHostedService, IDisp
     private readonly HashSet<(string Tenant, string Audience)> _audiencesSeen = [];
     private byte[] _idBuffer = new byte[4096];
 
-    /// <summary>UTF-8 of the strings that repeat (interned by the parser, so compared by reference).</summary>
+    /// <summary>
+    /// UTF-8 of the strings that repeat (interned by the parser, so compared by reference). Only short strings are kept,
+    /// as only those are interned: the cache held any attribute value, so 50,000 values of megabytes each stayed in
+    /// memory (the hostile-input check saw the app grow past 2.6 GB).
+    /// </summary>
     private ReadOnlySpan<byte> Utf8(string s)
     {
+        if (s.Length > 256)
+        {
+            return Encoding.UTF8.GetBytes(s);
+        }
         if (!_utf8.TryGetValue(s, out var bytes))
         {
             if (_utf8.Count > 50_000)
